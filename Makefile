@@ -1,0 +1,41 @@
+# Career Guide: the README's commands.
+#   make run    serve the site on SQLite at http://127.0.0.1:8000 (PORT overrides)
+#   make test   lint and run every test
+#   make check  validate the content files
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# The first Python 3.12 or newer on PATH (pyenv's shims honour .python-version).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test lint check serve clean install
+
+$(VENV)/.installed: requirements/dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: install
+	DEBUG=1 $(PY) manage.py content_check
+
+test: lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,194 @@
+"""An immutable snapshot of all loaded content, and the checks that span files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+
+from .documents import Document
+from .errors import Problem
+from .parsing import format_field
+
+
+def _sort_key(doc: Document):
+    return (getattr(doc.meta, "order", 0), doc.title.lower())
+
+
+class Library:
+    """All valid documents at one moment, indexed for the views. Never mutated."""
+
+    def __init__(
+        self, documents: Mapping[str, Document], problems: Iterable[Problem] = (), version: int = 0
+    ):
+        self.documents: dict[str, Document] = dict(documents)
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        self.version = version
+        self._by_kind: dict[str, list[Document]] = defaultdict(list)
+        self._by_slug: dict[tuple[str, str], Document] = {}
+        for doc in sorted(self.documents.values(), key=_sort_key):
+            self._by_kind[doc.kind].append(doc)
+            self._by_slug.setdefault((doc.kind, doc.slug), doc)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def get(self, kind: str, slug: str, *, drafts: bool = False) -> Document | None:
+        doc = self._by_slug.get((kind, slug))
+        if doc is None or (doc.draft and not drafts):
+            return None
+        return doc
+
+    def all(self, kind: str, *, drafts: bool = False) -> list[Document]:
+        return [d for d in self._by_kind.get(kind, []) if drafts or not d.draft]
+
+    def by_path(self, path: str) -> Document | None:
+        return self.documents.get(path)
+
+    def question(self, question_id: str, *, drafts: bool = False) -> Document | None:
+        return self.get("question", question_id, drafts=drafts)
+
+    def comparison(self, a: str, b: str, *, drafts: bool = False) -> Document | None:
+        for doc in self.all("comparison", drafts=drafts):
+            if set(doc.meta.roles) == {a, b}:
+                return doc
+        return None
+
+    def comparisons_for(self, role: str) -> list[Document]:
+        return [d for d in self.all("comparison") if role in d.meta.roles]
+
+    def questions_for(self, *, skill: str | None = None, role: str | None = None) -> list[Document]:
+        return [
+            q
+            for q in self.all("question")
+            if (skill is None or skill in q.meta.skills) and (role is None or role in q.meta.roles)
+        ]
+
+    def problems_for(self, path: str) -> list[Problem]:
+        return [p for p in self.problems if p.path == path]
+
+    @cached_property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+# --- checks across files ---------------------------------------------------------------------
+
+
+def _ref(
+    doc: Document,
+    loc: tuple,
+    kind: str,
+    slug: str,
+    known: Mapping[tuple[str, str], Document],
+    what: str,
+) -> Problem | None:
+    if (kind, slug) in known:
+        return None
+    return Problem(doc.path, doc.line_of(*loc), format_field(loc), f"unknown {what} '{slug}'")
+
+
+def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
+    """Problems that only show when files are seen together, keyed by the file at fault."""
+    known = {(d.kind, d.slug): d for d in sorted(documents.values(), key=lambda d: d.path)}
+    found: dict[str, list[Problem]] = defaultdict(list)
+
+    def add(problem: Problem | None):
+        if problem is not None:
+            found[problem.path].append(problem)
+
+    # duplicate ids / slugs / comparison pairs: the first file (by path) keeps its place
+    first_by_key: dict[tuple, Document] = {}
+    for doc in sorted(documents.values(), key=lambda d: d.path):
+        keys = [(doc.kind, doc.slug)]
+        if doc.kind == "comparison":
+            keys.append(("pair", *sorted(doc.meta.roles)))
+        for key in keys:
+            other = first_by_key.setdefault(key, doc)
+            if other is not doc:
+                field = (
+                    "id" if doc.kind == "question" else "roles" if key[0] == "pair" else "file name"
+                )
+                line = doc.line_of(field) if field != "file name" else 1
+                add(Problem(doc.path, line, field, f"duplicate: {other.path} already uses it"))
+
+    for doc in documents.values():
+        meta = doc.meta
+        if doc.kind == "role":
+            for i, item in enumerate(meta.skills):
+                add(_ref(doc, ("skills", i, "skill"), "skill", item.skill, known, "skill"))
+            for i, slug in enumerate(meta.education):
+                add(_ref(doc, ("education", i), "education", slug, known, "education path"))
+            for i, slug in enumerate(meta.similar):
+                add(_ref(doc, ("similar", i), "role", slug, known, "role"))
+        elif doc.kind == "skill":
+            for slug in meta.why:
+                add(_ref(doc, ("why", slug), "role", slug, known, "role"))
+        elif doc.kind == "education":
+            for i, slug in enumerate(meta.suits):
+                add(_ref(doc, ("suits", i), "role", slug, known, "role"))
+        elif doc.kind == "comparison":
+            for i, slug in enumerate(meta.roles):
+                add(_ref(doc, ("roles", i), "role", slug, known, "role"))
+            expected = f"{meta.roles[0]}-vs-{meta.roles[1]}"
+            if doc.slug != expected:
+                add(
+                    Problem(
+                        doc.path,
+                        doc.line_of("roles"),
+                        "roles",
+                        f"the file name must be {expected}.md to match the roles",
+                    )
+                )
+        elif doc.kind == "question":
+            for i, slug in enumerate(meta.skills):
+                add(_ref(doc, ("skills", i), "skill", slug, known, "skill"))
+            for i, slug in enumerate(meta.roles):
+                add(_ref(doc, ("roles", i), "role", slug, known, "role"))
+        elif doc.kind == "page" and doc.url is None:
+            add(
+                Problem(
+                    doc.path, 1, "file name", "this page name is taken by another part of the site"
+                )
+            )
+
+        for link in doc.links:
+            target = documents.get(link.target)
+            if target is None:
+                add(
+                    Problem(
+                        doc.path,
+                        link.line,
+                        link.field,
+                        f"broken link '{link.href}': no file {link.target}",
+                    )
+                )
+            elif target.url is None:
+                add(
+                    Problem(
+                        doc.path,
+                        link.line,
+                        link.field,
+                        f"link '{link.href}' points to a "
+                        f"{target.kind}, which has no page of its own",
+                    )
+                )
+            elif link.anchor and link.anchor not in target.anchors:
+                add(
+                    Problem(
+                        doc.path,
+                        link.line,
+                        link.field,
+                        f"broken link '{link.href}': {link.target} has no heading #{link.anchor}",
+                    )
+                )
+            elif target.draft and not doc.draft:
+                add(
+                    Problem(
+                        doc.path,
+                        link.line,
+                        link.field,
+                        f"link '{link.href}' points to a draft, which readers cannot see",
+                        severity="warning",
+                    )
+                )
+    return found

@@ -1,0 +1,40 @@
+"""``python manage.py content_check``: validate every content file.
+
+Prints one line per problem, ``path:line: field: message``, and exits with status 1 when any
+problem is an error (warnings alone exit 0).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from careerguide.content.store import ContentStore
+
+
+class Command(BaseCommand):
+    help = "Validate every content file and report problems as path:line: field: message."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--content-dir",
+            type=Path,
+            default=None,
+            help="Content folder to check (default: settings.CONTENT_DIR).",
+        )
+
+    def handle(self, *args, content_dir=None, **options):
+        root = Path(content_dir or settings.CONTENT_DIR)
+        if not root.is_dir():
+            raise CommandError(f"{root} is not a folder")
+        library = ContentStore(root).refresh()
+        for problem in library.problems:
+            line = f"{problem}" + (" (warning)" if problem.severity == "warning" else "")
+            self.stdout.write(line)
+        errors = len(library.errors)
+        warnings = len(library.problems) - errors
+        summary = f"{len(library.documents)} files valid, {errors} error(s), {warnings} warning(s)"
+        if errors:
+            self.stderr.write(summary)
+            raise SystemExit(1)
+        self.stderr.write(summary)

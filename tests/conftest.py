@@ -1,0 +1,50 @@
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from careerguide.content.store import get_store
+from tests.content_factory import tree, write_tree
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content_dir(tmp_path, settings):
+    """A small valid content tree in a temporary folder, served by the app."""
+    root = tmp_path / "content"
+    write_tree(root, tree())
+    settings.CONTENT_DIR = root
+    return root
+
+
+@pytest.fixture
+def touch():
+    """Write a file so the store sees a change even within one clock tick."""
+
+    def write(path: Path, text: str) -> None:
+        before = path.stat().st_mtime_ns if path.exists() else 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        after = path.stat().st_mtime_ns
+        if after == before:  # coarse file-system clock: move it on explicitly
+            os.utime(path, ns=(after + 1_000_000, after + 1_000_000))
+
+    return write
+
+
+@pytest.fixture
+def library(content_dir):
+    return get_store(content_dir).refresh()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def wait_tick():
+    time.sleep(0.01)
