@@ -70,6 +70,80 @@ QUESTION = {
 }
 
 
+BASE_Q = {
+    "skills": ["stats"],
+    "roles": ["ml-engineer"],
+    "model_answer": "The model answer.",
+    "read": [{"link": "../skills/stats.md#what-to-learn"}],
+}
+QUESTIONS = {
+    "q-one": QUESTION,
+    "q-multi": {
+        **BASE_Q,
+        "id": "q-multi",
+        "title": "Which are parametric?",
+        "kind": "multiple",
+        "difficulty": "medium",
+        "article": 4,
+        "choices": [
+            {"id": "linreg", "text": "Linear regression", "correct": True},
+            {"id": "nb", "text": "Naive Bayes", "correct": True},
+            {"id": "knn", "text": "k-NN"},
+            {"id": "tree", "text": "Decision tree"},
+        ],
+    },
+    "q-num": {
+        **BASE_Q,
+        "id": "q-num",
+        "title": "Compute precision",
+        "kind": "numeric",
+        "difficulty": "medium",
+        "article": 1,
+        "prompt": "TP = {tp}, FP = {fp}.",
+        "tolerance": 0.01,
+        "variants": [
+            {"given": {"tp": 40, "fp": 10}, "answer": 0.8},
+            {"given": {"tp": 30, "fp": 10}, "answer": 0.75},
+        ],
+    },
+    "q-example": {
+        **BASE_Q,
+        "id": "q-example",
+        "title": "Name a parametric model",
+        "kind": "example",
+        "difficulty": "hard",
+        "article": 2,
+        "accepted": [
+            {
+                "answer": "linear regression",
+                "aliases": ["ols"],
+                "why": "Fixed number of coefficients.",
+            }
+        ],
+        "rejected": [
+            {
+                "answer": "k-nearest neighbours",
+                "aliases": ["knn"],
+                "why": "Keeps all the training data.",
+            }
+        ],
+    },
+    "q-open": {
+        **BASE_Q,
+        "id": "q-open",
+        "title": "What is overfitting?",
+        "kind": "open",
+        "difficulty": "easy",
+        "article": 3,
+        "rubric": [
+            {"point": "Fits noise in the training data", "terms": ["noise"]},
+            {"point": "Does worse on new data", "terms": ["new data", "unseen"]},
+            {"point": "Remedies such as regularisation", "terms": ["regularisation"]},
+        ],
+    },
+}
+
+
 def tree() -> dict[str, tuple[dict, str]]:
     """path -> (front matter, body) of a small valid site."""
     return copy.deepcopy(
@@ -122,10 +196,10 @@ def tree() -> dict[str, tuple[dict, str]]:
                 },
                 "## How they differ\n\nA lot.\n",
             ),
-            "questions/q-one.md": (
-                QUESTION,
-                "Linear regression has a fixed number of parameters.\n",
-            ),
+            **{
+                f"questions/{qid}.md": (meta, f"Explanation of {qid}.\n")
+                for qid, meta in QUESTIONS.items()
+            },
         }
     )
 

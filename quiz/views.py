@@ -1,0 +1,406 @@
+"""Taking the quiz: one question per screen, feedback after each answer, results at the end.
+
+Every step works as plain POST -> redirect -> GET; with htmx the answer form swaps the feedback
+in place instead. Errors are answered with a 4xx and a plain message, never a 500.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from careerguide.content import get_library
+from roles import structured_data
+
+from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
+from .forms import RubricForm, answer_form
+from .models import Attempt, Item, Response
+from .results import summarise
+from .scoring import pretick, score_answer, score_open
+
+OWNER_KEY = "quiz_owner"
+
+
+def _owner(request, *, create: bool = False) -> str | None:
+    token = request.session.get(OWNER_KEY)
+    if token is None and create:
+        token = secrets.token_urlsafe(24)
+        request.session[OWNER_KEY] = token
+    return token
+
+
+def _error(request, message: str, status: int) -> HttpResponse:
+    template = "quiz/error.html#message" if request.htmx else "quiz/error.html"
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
+@dataclass
+class Step:
+    """An attempt's items with their responses, loaded in one query."""
+
+    attempt: Attempt
+    items: list[Item]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def item(self, position: int) -> Item:
+        if not 1 <= position <= self.total:
+            raise Http404("No such question in this attempt")
+        return self.items[position - 1]
+
+    @staticmethod
+    def response(item: Item) -> Response | None:
+        return getattr(item, "response", None)
+
+    @property
+    def current(self) -> int | None:
+        """The first position still to answer or to self-assess; None when all are scored."""
+        for item in self.items:
+            response = self.response(item)
+            if response is None or response.score is None:
+                return item.position
+        return None
+
+
+def _load(request, attempt_id, *, owner_only: bool = True) -> Step:
+    items = list(
+        Item.objects.filter(attempt_id=attempt_id)
+        .select_related("attempt", "response")
+        .order_by("position")
+    )
+    if not items:
+        raise Http404("No such attempt")
+    attempt = items[0].attempt
+    if owner_only and attempt.owner != _owner(request):
+        raise PermissionDenied("This attempt belongs to another browser.")
+    return Step(attempt, items)
+
+
+def _stats(question_id: str) -> dict[str, int] | None:
+    agg = Response.objects.filter(question_id=question_id, score__isnull=False).aggregate(
+        answered=Count("id"), right=Count("id", filter=Q(score__gte=1))
+    )
+    if not agg["answered"]:
+        return None
+    return {"answered": agg["answered"], "percent": round(100 * agg["right"] / agg["answered"])}
+
+
+def _finish_if_done(step: Step) -> None:
+    if step.current is not None or step.attempt.finished_at is not None:
+        return
+    points = sum(step.response(item).score for item in step.items)
+    now = timezone.now()
+    Attempt.objects.filter(pk=step.attempt.pk, finished_at__isnull=True).update(
+        finished_at=now, points=points
+    )
+    step.attempt.finished_at, step.attempt.points = now, points
+
+
+# --- choosing a quiz ---------------------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    library = get_library()
+    questions = library.all("question")
+    owner = _owner(request)
+    history = _history(owner)[:5] if owner else []
+    return render(
+        request,
+        "quiz/index.html",
+        {
+            "article_count": sum(1 for q in questions if q.meta.article),
+            "question_count": len(questions),
+            "skills": [(s, len(library.questions_for(skill=s.slug))) for s in library.all("skill")],
+            "roles": library.all("role"),
+            "difficulties": [
+                (d, sum(1 for q in questions if q.meta.difficulty == d)) for d in DIFFICULTIES
+            ],
+            "history": history,
+            "structured_data": structured_data.quiz(len(questions), request.build_absolute_uri()),
+            "breadcrumbs": [("Quiz", None)],
+        },
+    )
+
+
+def _history(owner: str):
+    return (
+        Attempt.objects.filter(owner=owner)
+        .annotate(
+            total=Count("items", distinct=True),
+            answered=Count(
+                "items__response", filter=Q(items__response__score__isnull=False), distinct=True
+            ),
+            scored=Sum("items__response__score"),
+        )
+        .order_by("-created_at")
+    )
+
+
+@require_GET
+def history(request):
+    owner = _owner(request)
+    return render(
+        request,
+        "quiz/history.html",
+        {
+            "history": _history(owner)[:100] if owner else [],
+            "breadcrumbs": [("Quiz", reverse("quiz:index")), ("Your attempts", None)],
+        },
+    )
+
+
+@require_POST
+def start(request):
+    mode = request.POST.get("mode", "")
+    value = request.POST.get("value", "")
+    if not isinstance(mode, str) or len(mode) > 20 or len(value) > 80:
+        return _error(request, "Choose a kind of quiz from the list.", 400)
+    library = get_library()
+    rng = random.Random(secrets.randbits(64))
+    try:
+        selection = select(library, mode, value, rng)
+        attempt = create_attempt(library, selection, _owner(request, create=True), rng)
+    except SelectionError as exc:
+        return _error(request, str(exc), 400)
+    return redirect("quiz:question", attempt.pk, 1)
+
+
+@require_POST
+def retake(request, attempt_id):
+    step = _load(request, attempt_id)
+    library = get_library()
+    rng = random.Random(secrets.randbits(64))
+    try:
+        selection = missed_selection(library, step.items)
+        attempt = create_attempt(library, selection, _owner(request), rng, retake_of=step.attempt)
+    except SelectionError as exc:
+        return _error(request, str(exc), 400)
+    return redirect("quiz:question", attempt.pk, 1)
+
+
+# --- one question per screen -------------------------------------------------------------------
+
+
+@require_GET
+def resume(request, attempt_id):
+    step = _load(request, attempt_id)
+    if step.current is None:
+        return redirect("quiz:results", attempt_id)
+    return redirect("quiz:question", attempt_id, step.current)
+
+
+def _panel_context(request, step: Step, item: Item, form=None, notice: str = "") -> dict[str, Any]:
+    response = step.response(item)
+    context: dict[str, Any] = {
+        "attempt": step.attempt,
+        "item": item,
+        "asked": item.asked,
+        "total": step.total,
+        "response": response,
+        "notice": notice,
+        "next_url": (
+            reverse("quiz:question", args=[step.attempt.pk, item.position + 1])
+            if item.position < step.total
+            else reverse("quiz:results", args=[step.attempt.pk])
+        ),
+    }
+    if response is None:
+        context["form"] = form = form or answer_form(item)
+        context["field"] = form[next(iter(form.fields))]
+    else:
+        key = item.key
+        context["key"] = key
+        if response.score is None:  # open answer waiting for the rubric
+            ticked = response.detail.get("preticked", [])
+            context["rubric_form"] = form or RubricForm(
+                rubric=key["rubric"], initial={"points": [str(i) for i in ticked]}
+            )
+            context["rubric"] = list(enumerate(key["rubric"]))
+        else:
+            context["stats"] = _stats(item.question_id)
+            context["feedback"] = _feedback(item, response)
+    return context
+
+
+def _feedback(item: Item, response: Response) -> dict[str, Any]:
+    """What the feedback panel lists, worked out here so that the template only displays."""
+    key, answer = item.key, response.answer
+    out: dict[str, Any] = {"score_percent": round(response.score * 100)}
+    if item.kind in ("single", "multiple"):
+        picked = set(answer.get("choices") or [answer.get("choice")])
+        out["choices"] = [
+            {
+                **c,
+                "picked": c["id"] in picked,
+                "correct": c["id"] in key["correct"],
+                "why": key["why"].get(c["id"], ""),
+            }
+            for c in item.asked["choices"]
+        ]
+    elif item.kind == "open":
+        ticked = set(response.detail.get("ticked", []))
+        out["rubric"] = [
+            {"point": p["point"], "ticked": i in ticked} for i, p in enumerate(key["rubric"])
+        ]
+    return out
+
+
+def _render_question(request, step: Step, item: Item, *, form=None, notice="", status=200):
+    context = _panel_context(request, step, item, form=form, notice=notice)
+    template = "quiz/question.html"
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        template += "#panel"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+def question(request, attempt_id, position):
+    step = _load(request, attempt_id)
+    item = step.item(position)
+    current = step.current
+    if current is not None and position > current:
+        return redirect("quiz:question", attempt_id, current)
+    return _render_question(request, step, item)
+
+
+def _check_turn(request, step: Step, position: int) -> HttpResponse | None:
+    if step.attempt.finished_at is not None:
+        return _error(request, "This attempt is finished. Start a new one from the quiz page.", 400)
+    current = step.current
+    if current is not None and position > current:
+        return _error(request, f"Answer question {current} first.", 400)
+    return None
+
+
+def _after_post(request, step: Step, item: Item, *, notice: str = "", status: int = 200):
+    if request.htmx:
+        return _render_question(request, step, item, notice=notice, status=status)
+    return redirect("quiz:question", step.attempt.pk, item.position)
+
+
+@require_POST
+@never_cache
+def answer(request, attempt_id, position):
+    step = _load(request, attempt_id)
+    item = step.item(position)
+    if (problem := _check_turn(request, step, position)) is not None:
+        return problem
+    if step.response(item) is not None:
+        return _after_post(
+            request,
+            step,
+            item,
+            status=409,
+            notice="You already answered this question; your first answer stands.",
+        )
+
+    form = answer_form(item, request.POST)
+    if not form.is_valid():
+        return _render_question(request, step, item, form=form, status=400)
+    given = form.answer()
+    outcome = score_answer(item.kind, item.key, given)
+    if outcome is None:
+        detail = {"preticked": pretick(given["text"], item.key["rubric"])}
+        score, scored_at = None, None
+    else:
+        detail, score, scored_at = outcome.detail, outcome.score, timezone.now()
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                item=item,
+                question_id=item.question_id,
+                answer=given,
+                score=score,
+                detail=detail,
+                scored_at=scored_at,
+            )
+    except IntegrityError:  # a concurrent submit of the same question won the race
+        step = _load(request, attempt_id)
+        return _after_post(
+            request,
+            step,
+            step.item(position),
+            status=409,
+            notice="You already answered this question; your first answer stands.",
+        )
+    item.response = response
+    _finish_if_done(step)
+    return _after_post(request, step, item)
+
+
+@require_POST
+@never_cache
+def assess(request, attempt_id, position):
+    """Second step of an open question: the taker ticks the rubric points they covered."""
+    step = _load(request, attempt_id)
+    item = step.item(position)
+    response = step.response(item)
+    if item.kind != "open" or response is None:
+        return _error(request, "Write your answer before marking it against the rubric.", 400)
+    if response.score is not None:
+        return _after_post(
+            request,
+            step,
+            item,
+            status=409,
+            notice="You already marked this answer; your first marking stands.",
+        )
+    form = RubricForm(request.POST, rubric=item.key["rubric"])
+    if not form.is_valid():
+        return _render_question(request, step, item, form=form, status=400)
+    outcome = score_open(form.cleaned_data["points"], len(item.key["rubric"]))
+    detail = {**response.detail, **outcome.detail}
+    updated = Response.objects.filter(pk=response.pk, score__isnull=True).update(
+        score=outcome.score, detail=detail, scored_at=timezone.now()
+    )
+    if not updated:  # marked concurrently
+        step = _load(request, attempt_id)
+        return _after_post(
+            request,
+            step,
+            step.item(position),
+            status=409,
+            notice="You already marked this answer; your first marking stands.",
+        )
+    response.score, response.detail = outcome.score, detail
+    _finish_if_done(step)
+    return _after_post(request, step, item)
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@require_GET
+@never_cache
+def results(request, attempt_id):
+    # Anyone holding the (unguessable) link may read a result; only its owner may act on it.
+    step = _load(request, attempt_id, owner_only=False)
+    is_owner = step.attempt.owner == _owner(request)
+    return render(
+        request,
+        "quiz/results.html",
+        {
+            "attempt": step.attempt,
+            "summary": summarise(step.items),
+            "is_owner": is_owner,
+            "breadcrumbs": [("Quiz", reverse("quiz:index")), ("Results", None)],
+        },
+    )

@@ -1,0 +1,55 @@
+"""Small presentation helpers for guide templates."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def ld_json(data) -> str:
+    """A schema.org JSON-LD block, escaped so no value can close the script element."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path=None) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = path or request.path
+    base = getattr(settings, "SITE_URL", "")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+@register.filter
+def usd(value) -> str:
+    return f"${value:,}"
+
+
+@register.filter
+def edit_url(doc) -> str:
+    base = settings.CONTENT_EDIT_URL
+    return f"{base}/{doc.path}" if base and doc is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, prefix: str) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.path
+    current = path == prefix if prefix == "/" else path.startswith(prefix)
+    return mark_safe(' aria-current="page"') if current else ""
+
+
+@register.inclusion_tag("includes/emphasis.html")
+def emphasis(level: int):
+    return {"level": level, "dots": range(5)}
