@@ -132,6 +132,9 @@ def index(request):
                 (d, sum(1 for q in questions if q.meta.difficulty == d)) for d in DIFFICULTIES
             ],
             "history": history,
+            # the guide's "practise this skill/role" links preselect it here
+            "selected_skill": request.GET.get("skill", ""),
+            "selected_role": request.GET.get("role", ""),
             "structured_data": structured_data.quiz(len(questions), request.build_absolute_uri()),
             "breadcrumbs": [("Quiz", None)],
         },

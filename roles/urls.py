@@ -1,5 +1,7 @@
 from django.urls import path
 
+from roles.search_views import search
+
 from . import views
 
 urlpatterns = [
@@ -12,6 +14,7 @@ urlpatterns = [
     path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
     path("education/", views.education_list, name="education_list"),
     path("education/<slug:slug>/", views.education_detail, name="education_detail"),
+    path("search/", search, name="search"),
     # free-standing pages (pay, about): last, so every other prefix wins
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -298,11 +298,31 @@ def test_never_valid_file_is_left_out_and_reported(tmp_path, touch):
     store = ContentStore(root)
     store.refresh()
     meta, body = tree()["skills/python.md"]
-    touch(root / "skills/broken.md", render_file({**meta, "why": {"nobody": "x"}}, body))
+    touch(root / "skills/broken.md", render_file({**meta, "why": "everyone"}, body))
     library = store.refresh()
     assert library.get("skill", "broken") is None
+    assert [p.field for p in library.problems_for("skills/broken.md")] == ["why"]
+
+
+def test_one_broken_file_does_not_take_its_linkers_down(tmp_path):
+    """On a fresh start a file with its own error is left out, but the files that link to it
+    stay live, with the broken links reported."""
+    root = build(tmp_path)
+    path = root / "roles/ml-engineer.md"
+    path.write_text(path.read_text().replace("focus:", "fokus:"))
+    library = ContentStore(root).refresh()
+    assert library.get("role", "ml-engineer") is None
+    assert len(library.documents) == len(tree()) - 1
     assert any(
-        p.message == "unknown role 'nobody'" for p in library.problems_for("skills/broken.md")
+        "unknown role 'ml-engineer'" in p.message for p in library.problems_for("skills/stats.md")
+    )
+
+
+def test_page_named_like_a_site_section_is_reported(tmp_path):
+    meta, body = tree()["pages/about.md"]
+    found = problems(tmp_path, {"pages/quiz.md": (meta, body)})
+    assert (
+        "pages/quiz.md:1: file name: this page name is taken by another part of the site" in found
     )
 
 

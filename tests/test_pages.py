@@ -126,7 +126,9 @@ def test_role_page_is_an_occupation_profile(client):
 def test_skill_page_links_to_practice(client):
     html = client.get("/skills/statistics-probability/").content.decode()
     assert "Why it matters for each role" in html
-    assert 'action="/quiz/start/"' in html and 'value="skill"' in html
+    assert 'href="/quiz/?skill=statistics-probability#by-skill"' in html
+    quiz = client.get("/quiz/?skill=statistics-probability").content.decode()
+    assert '<option value="statistics-probability" selected>' in quiz
 
 
 @pytest.mark.django_db

@@ -279,6 +279,6 @@ def test_question_snapshot_survives_edit_and_delete(client, content_dir, touch):
 
 def test_skill_page_starts_practice(client, content_dir):
     html = client.get("/skills/stats/").content.decode()
-    assert "Practise this skill" in html
+    assert "Practise this skill" in html and 'href="/quiz/?skill=stats#by-skill"' in html
     attempt = start(client, "skill", "stats")
     assert all("stats" in i.skills for i in Item.objects.filter(attempt=attempt))

@@ -191,4 +191,48 @@ def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
                         severity="warning",
                     )
                 )
+    for doc in _orphans(documents):
+        add(
+            Problem(
+                doc.path,
+                1,
+                "file",
+                "orphan: no other content file links to this page",
+                severity="warning",
+            )
+        )
     return found
+
+
+def _references(doc: Document) -> list[tuple[str, str]]:
+    """(kind, slug) of every document this one links to or names in its front matter."""
+    meta = doc.meta
+    refs: list[tuple[str, str]] = []
+    if doc.kind == "role":
+        refs += [("skill", item.skill) for item in meta.skills]
+        refs += [("education", slug) for slug in meta.education]
+        refs += [("role", slug) for slug in meta.similar]
+    elif doc.kind == "comparison":
+        refs += [("role", slug) for slug in meta.roles]
+    elif doc.kind == "education":
+        refs += [("role", slug) for slug in meta.suits]
+    elif doc.kind == "skill":
+        refs += [("role", slug) for slug in meta.why]
+    return refs
+
+
+def _orphans(documents: Mapping[str, Document]) -> list[Document]:
+    linked: set[str] = set()
+    by_key = {(d.kind, d.slug): d for d in documents.values()}
+    for doc in documents.values():
+        linked.update(link.target for link in doc.links if link.target != doc.path)
+        linked.update(
+            by_key[ref].path
+            for ref in _references(doc)
+            if ref in by_key and by_key[ref].path != doc.path
+        )
+    return [
+        doc
+        for doc in documents.values()
+        if doc.url is not None and doc.url != "/" and doc.path not in linked
+    ]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from .documents import Document, Link
 from .errors import Problem
@@ -30,9 +30,13 @@ class Kind:
         if self.name == "page" and slug == "home":
             return reverse("home")
         try:
-            return reverse(self.url_name, args=[slug])
-        except NoReverseMatch:
+            url = reverse(self.url_name, args=[slug])
+            # a page named like another part of the site ("search", "quiz") would be hidden
+            if resolve(url).url_name != self.url_name:
+                return None
+        except (NoReverseMatch, Resolver404):
             return None
+        return url
 
 
 KINDS: dict[str, Kind] = {

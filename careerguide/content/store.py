@@ -107,10 +107,11 @@ class ContentStore:
         """Choose which version of each file to serve.
 
         Start from every file that parsed; a file with problems of its own falls back to its
-        last good version. Then check across files: a file whose new version breaks a reference
-        or link also falls back (or is left out if it never was valid), and the check runs
-        again, since leaving a file out can break links to it. Each round removes at least one
-        new version, so this ends.
+        last good version, or is left out if it never was valid. Then check across files: a
+        file whose new version breaks a reference or a link falls back to its last good
+        version, and the check runs again, since a fallback can break other links. Each round
+        replaces at least one new version, so this ends. A cross-file problem never leaves a
+        file out: one broken file must not take every page that links to it down with it.
         """
         documents = dict(fresh)
         for problem in problems:
@@ -124,14 +125,10 @@ class ContentStore:
             for path, file_problems in found.items():
                 if not any(p.severity == "error" for p in file_problems):
                     continue
-                current = documents.get(path)
-                good = self._last_good.get(path)
-                if current is not None and current is not good:
+                current, good = documents.get(path), self._last_good.get(path)
+                if good is not None and current is not good:
                     reported.extend(file_problems)  # the rejected new version's problems
-                    if good is not None:
-                        documents[path] = good
-                    else:
-                        del documents[path]
+                    documents[path] = good
                     changed = True
             if not changed:
                 reported.extend(p for file_problems in found.values() for p in file_problems)

@@ -53,3 +53,22 @@ def nav_current(context, prefix: str) -> str:
 @register.inclusion_tag("includes/emphasis.html")
 def emphasis(level: int):
     return {"level": level, "dots": range(5)}
+
+
+@register.inclusion_tag("includes/staff_banner.html", takes_context=True)
+def staff_banner(context):
+    """For signed-in staff only: a draft notice, and the problems of the page's file with
+    file, line and message (readers keep seeing the last good version)."""
+    request, doc = context.get("request"), context.get("doc")
+    user = getattr(request, "user", None)
+    if doc is None or user is None or not user.is_staff:
+        return {"show": False}
+    from careerguide.content import get_library
+
+    problems = get_library().problems_for(doc.path)
+    return {
+        "show": bool(doc.draft or problems),
+        "doc": doc,
+        "problems": problems,
+        "stale": any(p.severity == "error" for p in problems),
+    }

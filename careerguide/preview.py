@@ -1,0 +1,104 @@
+"""Staff-only preview: edit a content file's text in the browser and see it rendered and
+validated by exactly the pipeline the site uses. Nothing is written to disk."""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from careerguide.content import Document, get_library, get_store
+from careerguide.content.library import cross_check
+from careerguide.content.loader import kind_of, load_document
+
+MAX_TEXT = 200_000
+
+
+def _clean_path(value: str) -> str:
+    value = value.strip()
+    if kind_of(value) is None or ".." in value or value.startswith("/"):
+        raise forms.ValidationError(
+            "Give a content path such as roles/data-scientist.md or skills/new-skill.md."
+        )
+    return value
+
+
+class PreviewForm(forms.Form):
+    path = forms.CharField(
+        max_length=200,
+        label="Content file",
+        help_text="The file's path under content/, e.g. skills/mlops-deployment.md.",
+    )
+    text = forms.CharField(
+        max_length=MAX_TEXT,
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        label="File text (front matter and markdown)",
+    )
+
+    def clean_path(self) -> str:
+        return _clean_path(self.cleaned_data["path"])
+
+
+def run_pipeline(path: str, text: str) -> tuple[Document | None, list]:
+    """Parse, validate and render ``text`` as if it were the file at ``path``, and check it
+    against the rest of the live content."""
+    result = load_document(path, text.encode("utf-8"), time.time())
+    if not isinstance(result, Document):
+        return None, sorted(result)
+    documents = dict(get_library().documents)
+    documents[path] = result
+    problems = sorted(cross_check(documents).get(path, []))
+    return result, problems
+
+
+@staff_member_required
+@never_cache
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def preview(request):
+    library = get_library()
+    paths = sorted({*library.documents, *(p.path for p in library.problems)})
+    if request.method == "POST":
+        form = PreviewForm(request.POST)
+    else:
+        path = request.GET.get("path", "")
+        initial = {"path": path, "text": ""}
+        try:
+            path = _clean_path(path)
+            initial["text"] = (get_store().root / path).read_text(encoding="utf-8")
+        except (forms.ValidationError, OSError, UnicodeDecodeError):
+            pass
+        form = PreviewForm(initial=initial)
+
+    doc, problems = None, []
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            doc, problems = run_pipeline(form.cleaned_data["path"], form.cleaned_data["text"])
+        else:
+            status = 400
+    elif form.initial.get("text"):
+        doc, problems = run_pipeline(form.initial["path"], form.initial["text"])
+
+    template = "editors/preview.html"
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        template += "#result"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "paths": paths,
+            "preview": doc,
+            "problems": problems,
+            "breadcrumbs": [("Editors' preview", None)],
+        },
+        status=status,
+    )
