@@ -115,19 +115,28 @@ def snapshot(library: Library, doc: Document, rng: random.Random) -> tuple[dict,
     if meta.kind in ("single", "multiple"):
         choices = list(meta.choices)
         rng.shuffle(choices)
-        asked["choices"] = [{"id": c.id, "text": c.text} for c in choices]
+        asked["choices"] = [
+            {"id": c.id, "text": c.text, "html": str(doc.fragments[f"choice:{c.id}"])}
+            for c in choices
+        ]
         key["correct"] = [c.id for c in choices if c.correct]
-        key["why"] = {c.id: c.why or "" for c in choices}
+        key["why"] = {c.id: str(doc.fragments[f"why:{c.id}"]) for c in choices}
     elif meta.kind == "numeric":
         index = rng.randrange(len(meta.variants))
         asked["prompt"] = str(doc.fragments[f"prompt:{index}"])
         asked["unit"] = meta.unit or ""
         key.update(answer=meta.variants[index].answer, tolerance=meta.tolerance, variant=index)
     elif meta.kind == "example":
-        key["accepted"] = [a.model_dump() for a in meta.accepted]
-        key["rejected"] = [a.model_dump() for a in meta.rejected or []]
+        for name in ("accepted", "rejected"):
+            key[name] = [
+                {**a.model_dump(), "why_html": str(doc.fragments[f"{name}:{i}"])}
+                for i, a in enumerate(getattr(meta, name) or [])
+            ]
     elif meta.kind == "open":
-        key["rubric"] = [p.model_dump() for p in meta.rubric]
+        key["rubric"] = [
+            {**p.model_dump(), "html": str(doc.fragments[f"rubric:{i}"])}
+            for i, p in enumerate(meta.rubric)
+        ]
     return asked, key
 
 

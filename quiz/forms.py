@@ -4,10 +4,20 @@ so only the choices that were shown can be picked."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .scoring import parse_number
 
 EXAMPLE_MAX = 300
+
+
+def _label(item: dict, text_key: str) -> str:
+    """A choice's label: its HTML, rendered and sanitised when the content was loaded."""
+    html = item.get("html")
+    return mark_safe(html) if html else escape(item[text_key])  # noqa: S308
+
+
 OPEN_MAX = 5000
 
 
@@ -22,7 +32,7 @@ class SingleAnswerForm(forms.Form):
 
     def __init__(self, *args, asked: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [(c["id"], c["text"]) for c in asked["choices"]]
+        self.fields["choice"].choices = [(c["id"], _label(c, "text")) for c in asked["choices"]]
 
     def answer(self) -> dict:
         return {"choice": self.cleaned_data["choice"]}
@@ -39,7 +49,7 @@ class MultipleAnswerForm(forms.Form):
 
     def __init__(self, *args, asked: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choices"].choices = [(c["id"], c["text"]) for c in asked["choices"]]
+        self.fields["choices"].choices = [(c["id"], _label(c, "text")) for c in asked["choices"]]
 
     def answer(self) -> dict:
         return {"choices": sorted(self.cleaned_data["choices"])}
@@ -115,4 +125,4 @@ class RubricForm(forms.Form):
 
     def __init__(self, *args, rubric: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["points"].choices = [(str(i), p["point"]) for i, p in enumerate(rubric)]
+        self.fields["points"].choices = [(str(i), _label(p, "point")) for i, p in enumerate(rubric)]

@@ -108,6 +108,10 @@ def _match(text: str, answers: Sequence[Mapping[str, Any]]) -> list[Mapping[str,
     ]
 
 
+def _reason(match: Mapping[str, Any]) -> dict[str, str]:
+    return {"answer": match["answer"], "why": match["why"], "why_html": match.get("why_html", "")}
+
+
 def score_example(text: str, accepted: Sequence[Mapping], rejected: Sequence[Mapping]) -> Outcome:
     """Free text naming an example. A recognised right example scores 1; one that is also paired
     with a known wrong example scores half; a known wrong example, or nothing recognised, 0."""
@@ -125,8 +129,8 @@ def score_example(text: str, accepted: Sequence[Mapping], rejected: Sequence[Map
         score,
         {
             "verdict": verdict,
-            "accepted": [{"answer": m["answer"], "why": m["why"]} for m in good],
-            "rejected": [{"answer": m["answer"], "why": m["why"]} for m in bad],
+            "accepted": [_reason(m) for m in good],
+            "rejected": [_reason(m) for m in bad],
         },
     )
 

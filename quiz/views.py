@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -250,6 +251,7 @@ def _feedback(item: Item, response: Response) -> dict[str, Any]:
         out["choices"] = [
             {
                 **c,
+                "html": c.get("html") or escape(c["text"]),
                 "picked": c["id"] in picked,
                 "correct": c["id"] in key["correct"],
                 "why": key["why"].get(c["id"], ""),
@@ -259,7 +261,8 @@ def _feedback(item: Item, response: Response) -> dict[str, Any]:
     elif item.kind == "open":
         ticked = set(response.detail.get("ticked", []))
         out["rubric"] = [
-            {"point": p["point"], "ticked": i in ticked} for i, p in enumerate(key["rubric"])
+            {"html": p.get("html") or escape(p["point"]), "ticked": i in ticked}
+            for i, p in enumerate(key["rubric"])
         ]
     return out
 

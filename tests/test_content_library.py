@@ -339,3 +339,22 @@ def test_edit_that_breaks_a_reference_falls_back(tmp_path, touch):
         "unknown skill 'nonexistent'" in p.message
         for p in library.problems_for("roles/data-engineer.md")
     )
+
+
+def test_quiz_snippets_are_rendered_once_at_load(tmp_path):
+    files = tree()
+    meta, body = files["questions/q-one.md"]
+    meta["choices"][0]["text"] = "`SELECT COUNT(*)` <script>x</script>"
+    meta["choices"][0]["why"] = "Counts *rows*."
+    library = load_library(build(tmp_path, {"questions/q-one.md": (meta, body)}))
+    fragments = library.question("q-one").fragments
+    assert fragments["choice:linreg"] == "<code>SELECT COUNT(*)</code> "
+    assert fragments["why:linreg"] == "Counts <em>rows</em>."
+
+
+def test_markdown_tables_scroll_in_their_own_box(tmp_path):
+    files = tree()
+    meta, _ = files["pages/about.md"]
+    body = "## Sources\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    html = load_library(build(tmp_path, {"pages/about.md": (meta, body)})).get("page", "about").html
+    assert '<div class="table-wrap"><table>' in html and "</table></div>" in html

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from .documents import Document, Link
 from .errors import Problem
 from .parsing import ParsedSource, format_field, line_for, parse_source
-from .rendering import render_markdown, resolve_relative
+from .rendering import render_inline, render_markdown, resolve_relative
 from .schema import KIND_SCHEMAS, SLUG_RE, QuestionMeta
 
 
@@ -179,6 +179,15 @@ def _question_fragments(path: str, meta: QuestionMeta, parsed: ParsedSource):
         prompt = render(meta.prompt, ("prompt",), "p-")
         fragments["prompt:0"] = prompt.html
         links.extend(prompt.links)
+    # short texts shown in the quiz may hold code spans or emphasis: render them once, here
+    for choice in meta.choices or []:
+        fragments[f"choice:{choice.id}"] = render_inline(choice.text)
+        fragments[f"why:{choice.id}"] = render_inline(choice.why or "")
+    for index, point in enumerate(meta.rubric or []):
+        fragments[f"rubric:{index}"] = render_inline(point.point)
+    for name in ("accepted", "rejected"):
+        for index, answer in enumerate(getattr(meta, name) or []):
+            fragments[f"{name}:{index}"] = render_inline(answer.why)
     for index, item in enumerate(meta.read):
         loc = ("read", index, "link")
         resolved = resolve_relative(path, item.link)

@@ -193,7 +193,20 @@ def render_markdown(
         Link(href=href, target=target, anchor=anchor, line=_line_of(text, first_line, href))
         for href, target, anchor in found
     )
+    # wide tables scroll inside their own box on narrow screens, not the whole page
+    html = html.replace("<table>", '<div class="table-wrap"><table>').replace(
+        "</table>", "</table></div>"
+    )
     return Rendered(html=sanitise(html), toc=toc, anchors=anchors, links=links)
+
+
+def render_inline(text: str) -> SafeString:
+    """A short piece of markdown (a choice, a rubric point) as inline HTML: code spans,
+    emphasis and links, without the wrapping paragraph."""
+    html = markdown.markdown(text, output_format="html").strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return sanitise(html)
 
 
 def _slugify(prefix: str):
