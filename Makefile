@@ -1,7 +1,10 @@
 # Career Guide: the README's commands.
-#   make run    serve the site on SQLite at http://127.0.0.1:8000 (PORT overrides)
-#   make test   lint and run every test
-#   make check  validate the content files
+#   make run       serve the site on SQLite at http://127.0.0.1:8000 (PORT overrides)
+#   make test      lint and run every test
+#   make check     validate the content files
+#   make serve     the production server: migrate, collectstatic, gunicorn on $PORT
+#                  (settings from the environment, see docs/configuration.md)
+#   make loadtest  a bounded load test on a private server (LOADTEST_ARGS="--takers 20")
 
 PORT ?= 8000
 VENV := .venv
@@ -12,7 +15,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint check serve clean install
+.PHONY: run test lint check serve loadtest clean install
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
@@ -36,6 +39,14 @@ check: install
 
 test: lint
 	$(PY) -m pytest
+
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config careerguide/gunicorn.conf.py
+
+loadtest: install
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

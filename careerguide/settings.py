@@ -1,11 +1,13 @@
 """Django settings for Career Guide.
 
-Every setting that differs between a laptop and production comes from the environment; the
-README lists them. With nothing set, the site runs on SQLite and an in-process cache.
+Every setting that differs between a laptop and production comes from the environment;
+docs/configuration.md lists them. With nothing set, the site runs on SQLite and an in-process
+cache, and refuses to start without a SECRET_KEY unless DEBUG is on.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +27,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -36,8 +48,21 @@ if not SECRET_KEY:
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Public address of the site (e.g. https://careers.example.org), used in canonical links and
+# the sitemap; without it, links use the host of the request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+_site = urlsplit(SITE_URL)
+
+# Without ALLOWED_HOSTS, production answers only to SITE_URL's host (and to nothing if that is
+# unset too: every request then gets a 400, which `check --deploy` warns about).
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else (_site.hostname or "")
+)
+# Origins allowed to POST forms over HTTPS besides the request's own host. SITE_URL's origin is
+# trusted by default so that a TLS-terminating proxy in front of the site needs no extra setting.
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", f"{_site.scheme}://{_site.netloc}" if _site.netloc else ""
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "careerguide.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "careerguide.middleware.ContentFreshnessMiddleware",
+    # Last, so that it is the first to see a view's exception: a lost database becomes a 503.
+    "careerguide.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "careerguide.urls"
@@ -88,13 +117,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "careerguide.wsgi.application"
 
+# Connections persist across requests (CONN_MAX_AGE seconds) and are health-checked before
+# reuse, so a database restart costs one reconnect, not a restart of the app servers.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3. Fail fast when the server is unreachable instead of holding a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked", and readers
     # never wait for writers (write-ahead log).
@@ -111,7 +146,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "careerguide",
+            # Several sites (or test runs) can share one Redis database without seeing each
+            # other's keys.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "careerguide"),
+            # Seconds; an unreachable Redis fails the request quickly instead of hanging it.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT", 2),
+                "socket_timeout": env_int("REDIS_TIMEOUT", 2),
+            },
         }
     }
 else:
@@ -134,7 +176,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes and WhiteNoise serves from (hashed, compressed copies).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -150,9 +193,6 @@ CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # Base URL for "edit this page" links, e.g. https://github.com/org/careerguide/edit/main/content
 CONTENT_EDIT_URL = os.environ.get("CONTENT_EDIT_URL", "").rstrip("/")
 SITE_NAME = "Career Guide"
-# Public address of the site (e.g. https://careers.example.org), used in canonical links and
-# the sitemap; without it, links use the host of the request.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # --- security ----------------------------------------------------------------------------------
 # Scripts and styles come from files only: no inline code, so no nonces, so pages can be cached.
@@ -178,17 +218,54 @@ HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
-if env_bool("BEHIND_PROXY"):
+# Load balancers probe over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+if BEHIND_PROXY:
+    # Only behind a proxy that sets X-Forwarded-Proto and strips it from clients' requests.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Features no page uses, refused for the page and anything it embeds (Permissions-Policy,
+# sent by careerguide.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for SECURE_HSTS_PRELOAD. Joining the browsers' preload list binds the
+    # whole domain and its subdomains to HTTPS for months and is slow to undo, so it is the
+    # operator's explicit choice (SECURE_HSTS_PRELOAD=1), not a default.
+    "security.W021",
+]
+
+# Everything goes to stderr; gunicorn's access log goes to stdout (careerguide/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING").upper()},
     "loggers": {
         "careerguide.content": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

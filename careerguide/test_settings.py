@@ -14,5 +14,13 @@ STORAGES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not memory, so that tests with threads see one database as servers would.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # A file, not memory, so that tests with threads see one database as servers would; one
+    # per test run, so that two runs in one checkout do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / f".test-db.sqlite3-{os.getpid()}")  # noqa: F405
+    }
+
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # Keys of this test run only: tests clear them (tests/conftest.py) without touching those of
+    # a server or of another run sharing the Redis database.
+    CACHES["default"]["KEY_PREFIX"] = f"careerguide-test-{os.getpid()}"  # noqa: F405

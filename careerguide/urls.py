@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from careerguide.health import healthz
 from careerguide.preview import preview
 from careerguide.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("quiz/", include("quiz.urls")),
     path("editors/preview/", preview, name="preview"),
@@ -13,3 +15,5 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("roles.urls")),
 ]
+
+handler500 = "careerguide.errors.server_error"

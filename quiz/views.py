@@ -286,11 +286,27 @@ def question(request, attempt_id, position):
     return _render_question(request, step, item)
 
 
-def _check_turn(request, step: Step, position: int) -> HttpResponse | None:
+FINISHED = (
+    "This attempt is finished, so that answer was not recorded. Start a new one from the quiz page."
+)
+
+
+def _check_turn(request, step: Step, item: Item) -> HttpResponse | None:
+    """Refuse an answer that is not this attempt's next step."""
     if step.attempt.finished_at is not None:
-        return _error(request, "This attempt is finished. Start a new one from the quiz page.", 400)
+        if request.htmx:  # keep the feedback on screen, with the reason above it
+            return _render_question(request, step, item, notice=FINISHED, status=400)
+        return _error(request, FINISHED, 400)
+    if step.response(item) is not None:
+        return _after_post(
+            request,
+            step,
+            item,
+            status=409,
+            notice="You already answered this question; your first answer stands.",
+        )
     current = step.current
-    if current is not None and position > current:
+    if current is not None and item.position > current:
         return _error(request, f"Answer question {current} first.", 400)
     return None
 
@@ -306,16 +322,8 @@ def _after_post(request, step: Step, item: Item, *, notice: str = "", status: in
 def answer(request, attempt_id, position):
     step = _load(request, attempt_id)
     item = step.item(position)
-    if (problem := _check_turn(request, step, position)) is not None:
+    if (problem := _check_turn(request, step, item)) is not None:
         return problem
-    if step.response(item) is not None:
-        return _after_post(
-            request,
-            step,
-            item,
-            status=409,
-            notice="You already answered this question; your first answer stands.",
-        )
 
     form = answer_form(item, request.POST)
     if not form.is_valid():

@@ -10,6 +10,27 @@ from tests.content_factory import tree, write_tree
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    prefix = cache.key_prefix
+    if prefix and hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis
+        client = cache._cache.get_client(write=True)  # only this run's keys (test_settings)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts, and leaves, with an empty cache (cached sessions included)."""
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
 @pytest.fixture
 def content_dir(tmp_path, settings):
     """A small valid content tree in a temporary folder, served by the app."""

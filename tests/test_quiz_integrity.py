@@ -183,3 +183,15 @@ def test_get_on_post_endpoints_is_405(client, content_dir):
     attempt = start(client)
     assert client.get("/quiz/start/").status_code == 405
     assert client.get(url(attempt, 1, "answer")).status_code == 405
+
+
+def test_replaying_the_last_answer_keeps_the_feedback_on_screen(client, content_dir):
+    attempt = start(client)
+    answer_all_right(client, attempt)
+    last = attempt.items.order_by("position").last()
+    response = client.post(url(attempt, last.position, "answer"), {"choices": ["knn"]}, headers=HX)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This attempt is finished, so that answer was not recorded." in html
+    assert "Right: 100%" in html  # the recorded feedback stays
+    assert Response.objects.get(item=last).score == 1.0

@@ -1,0 +1,651 @@
+#!/usr/bin/env python
+"""A bounded load test on loopback: simulated visitors browse the guide and take quizzes end
+to end for a fixed time, then every answer they were acknowledged is checked in the database.
+
+    python scripts/loadtest.py [--takers 8] [--duration 20] [--url http://127.0.0.1:8000]
+
+Without --url it starts its own server as `make serve` does (migrate, collectstatic, gunicorn
+with careerguide/gunicorn.conf.py) on a free port of 127.0.0.1, on a fresh SQLite database in a
+temporary folder unless DATABASE_URL is set, and stops it afterwards. With --url it loads a
+server already running on this machine, whose database must be the one DATABASE_URL (and
+SECRET_KEY, if needed to load the settings) point to.
+
+Each taker answers at random, so scores vary; now and then it submits an answer twice, as a
+double click would. It remembers what it sent and the score it was shown. Afterwards the
+check finds every answer in the database, recomputes its score from the stored answer key,
+and compares finished attempts' totals.
+
+Prints requests, errors, 5xx responses and latency percentiles. Exits 1 on any 5xx response,
+unexpected status, failed request, lost answer or wrong score; 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_DURATION = 600  # seconds: the test stops by itself whatever it is asked
+MAX_TAKERS = 200
+HX = {"HX-Request": "true"}
+
+
+# --- a minimal browser -------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+    seconds: float
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+
+class Browser:
+    """One visitor: a keep-alive connection to one server and a cookie jar."""
+
+    def __init__(self, base_url: str, *, timeout: float = 30, on_request=None):
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+        self.on_request = on_request
+        self._conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict) -> Page:
+        fresh = self._conn is None
+        if fresh:
+            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        start = time.perf_counter()
+        try:
+            self._conn.request(method, path, body=body, headers=headers)
+            response = self._conn.getresponse()
+            data = response.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.close()
+            if fresh:
+                raise
+            # The server closed an idle keep-alive connection before reading the request:
+            # nothing was processed, so send it again on a new connection, as browsers do.
+            return self._send(method, path, body, headers)
+        except Exception:
+            self.close()
+            raise
+        seconds = time.perf_counter() - start
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.will_close:
+            self.close()
+        return Page(response.status, response.headers, data.decode("utf-8", "replace"), seconds)
+
+    def request(self, method: str, path: str, form=None, headers: dict | None = None) -> Page:
+        body = urlencode(form, doseq=True).encode() if form is not None else None
+        all_headers = {
+            "Host": f"{self.host}:{self.port}",
+            "User-Agent": "careerguide-loadtest",
+            "Accept": "text/html",
+            **(headers or {}),
+        }
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            page = self._send(method, path, body, all_headers)
+        except Exception as exc:
+            if self.on_request:
+                self.on_request(method, path, None, 0.0, exc)
+            raise
+        if self.on_request:
+            self.on_request(method, path, page.status, page.seconds, None)
+        return page
+
+    def get(self, path: str, headers: dict | None = None) -> Page:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form, headers: dict | None = None) -> Page:
+        return self.request("POST", path, form=form, headers=headers)
+
+
+class Forms(HTMLParser):
+    """The forms of a page: action, class and fields (tag, type, name, value, checked)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._current: dict | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._current = {
+                "action": a.get("action", ""),
+                "class": a.get("class", ""),
+                "fields": [],
+            }
+            self.forms.append(self._current)
+        elif tag in ("input", "textarea", "select") and self._current is not None:
+            self._current["fields"].append(
+                (tag, a.get("type", ""), a.get("name", ""), a.get("value", ""), "checked" in a)
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+    def find(self, css_class: str) -> dict | None:
+        return next((f for f in self.forms if css_class in f["class"].split()), None)
+
+
+def hidden(form: dict) -> list[tuple[str, str]]:
+    return [(name, value) for _tag, kind, name, value, _ in form["fields"] if kind == "hidden"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(base_url: str, timeout: float = 60, process=None) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        browser = Browser(base_url, timeout=5)
+        try:
+            page = browser.get("/healthz")
+            if page.status == 200:
+                return
+            last = f"{page.status} {page.text[:100]}"
+        except OSError as exc:
+            last = str(exc)
+        finally:
+            browser.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"{base_url} did not become healthy in {timeout:.0f} s: {last}")
+
+
+# --- simulated takers --------------------------------------------------------------------------
+
+
+class Unexpected(Exception):
+    """A response the site should not have given."""
+
+
+@dataclass
+class Answer:
+    kind: str
+    form: list[tuple[str, str]]
+    points: list[int] | None = None  # open answers: the rubric points ticked
+    rubric_size: int | None = None
+    shown_percent: int | None = None
+
+
+@dataclass
+class Record:
+    attempt_id: str
+    total: int
+    answers: dict[int, Answer] = field(default_factory=dict)
+    finished: bool = False
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # transport errors
+    unexpected: list[str] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    double_submits: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def on_request(self, method, path, status, seconds, error):
+        with self.lock:
+            if error is not None:
+                self.failures.append(f"{method} {path}: {type(error).__name__}: {error}")
+                return
+            self.latencies.append(seconds)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def expect(page: Page, *statuses: int, what: str) -> Page:
+    if page.status not in statuses:
+        raise Unexpected(f"{what}: {page.status}, expected {statuses}: {page.text[:200]!r}")
+    return page
+
+
+ATTEMPT_URL = re.compile(r"^/quiz/a/([0-9a-f-]{36})/q/1/$")
+PROGRESS = re.compile(r"Question (\d+) of (\d+)")
+SHOWN_SCORE = re.compile(r"(?:Right|Partly right|Not this time): (\d+)%")
+EXAMPLES = [
+    "linear regression",
+    "naive bayes",
+    "k-nearest neighbours",
+    "a decision tree",
+    "no idea",
+]
+OPEN_TEXTS = [
+    "It fits noise in the training data and does worse on new, unseen data.",
+    "I would start with a baseline, then measure on held-out data.",
+    "Not sure.",
+]
+
+
+class Taker:
+    def __init__(self, base_url: str, rng: random.Random, stats: Stats, deadline: float):
+        self.browser = Browser(base_url, on_request=stats.on_request)
+        self.rng = rng
+        self.stats = stats
+        self.deadline = deadline
+
+    def run(self) -> None:
+        try:
+            while time.monotonic() < self.deadline:
+                try:
+                    self.browse()
+                    self.take_quiz()
+                except Unexpected as exc:
+                    with self.stats.lock:
+                        self.stats.unexpected.append(str(exc))
+                except (OSError, http.client.HTTPException):
+                    time.sleep(0.1)  # counted by on_request; carry on with a new connection
+        finally:
+            self.browser.close()
+
+    def browse(self) -> None:
+        home = expect(self.browser.get("/"), 200, what="home")
+        links = sorted(
+            {
+                unescape(href)
+                for href in re.findall(r'href="(/[^"#?]*)"', home.text)
+                if not href.startswith(("/static/", "/admin/", "/editors/", "/quiz/a/"))
+            }
+        )
+        for path in self.rng.sample(links, min(3, len(links))):
+            expect(self.browser.get(path), 200, what=f"GET {path}")
+        roles = re.findall(r'href="/roles/([a-z0-9-]+)/"', home.text) or ["x"]
+        a, b = self.rng.choice(roles), self.rng.choice(roles)
+        page = self.browser.get(f"/compare/?{urlencode({'a': a, 'b': b})}", headers=HX)
+        expect(page, 200, 400, what="compare picker")
+        word = self.rng.choice(["model", "data", "pipeline", "statistics", "zzz"])
+        expect(self.browser.get(f"/search/?q={word}"), 200, what="search")
+
+    def take_quiz(self) -> None:
+        index = expect(self.browser.get("/quiz/"), 200, what="quiz index")
+        starts = [f for f in Forms(index.text).forms if "start-form" in f["class"].split()]
+        if not starts:
+            raise Unexpected("the quiz index has no start form")
+        form = self.rng.choice(starts)
+        page = expect(self.browser.post("/quiz/start/", hidden(form)), 302, what="start")
+        match = ATTEMPT_URL.match(urlsplit(page.location).path)
+        if not match:
+            raise Unexpected(f"start redirected to {page.location!r}")
+        record = Record(attempt_id=match.group(1), total=0)
+        with self.stats.lock:
+            self.stats.records.append(record)
+        position = 1
+        while True:
+            path = f"/quiz/a/{record.attempt_id}/q/{position}/"
+            page = expect(self.browser.get(path), 200, what="question")
+            progress = PROGRESS.search(page.text)
+            if not progress or int(progress.group(1)) != position:
+                raise Unexpected(f"{path} shows no progress for question {position}")
+            record.total = int(progress.group(2))
+            self.answer(record, position, page)
+            if position == record.total:
+                break
+            position += 1
+            if time.monotonic() > self.deadline + 10:  # let a quiz in progress finish, briefly
+                return
+        record.finished = True
+        expect(self.browser.get(f"/quiz/a/{record.attempt_id}/results/"), 200, what="results")
+
+    def _post(self, path: str, form, what: str) -> Page:
+        """Submit as htmx (feedback swapped in) or as a plain form (redirect, then GET)."""
+        if self.rng.random() < 0.5:
+            return expect(self.browser.post(path, form, headers=HX), 200, what=what)
+        page = expect(self.browser.post(path, form), 302, what=what)
+        return expect(self.browser.get(urlsplit(page.location).path), 200, what=f"{what} page")
+
+    def answer(self, record: Record, position: int, page: Page) -> None:
+        base = f"/quiz/a/{record.attempt_id}/q/{position}/"
+        form = Forms(page.text).find("answer-form")
+        if form is None:
+            raise Unexpected(f"{base} has no answer form")
+        fields = form["fields"]
+        names = {name for _tag, _kind, name, _value, _ in fields}
+        choices = [value for _tag, kind, _n, value, _ in fields if kind in ("radio", "checkbox")]
+        data = hidden(form)
+        if "choice" in names:
+            kind, given = "single", [("choice", self.rng.choice(choices))]
+        elif "choices" in names:
+            picked = self.rng.sample(choices, self.rng.randint(1, len(choices)))
+            kind, given = "multiple", [("choices", c) for c in picked]
+        elif "value" in names:
+            kind, given = "numeric", [("value", f"{self.rng.uniform(0, 1):.2f}")]
+        elif any(tag == "textarea" for tag, *_ in fields):
+            kind, given = "open", [("text", self.rng.choice(OPEN_TEXTS))]
+        else:
+            kind, given = "example", [("text", self.rng.choice(EXAMPLES))]
+        answer = Answer(kind=kind, form=given)
+        after = self._post(base + "answer/", data + given, what=f"answer ({kind})")
+        record.answers[position] = answer
+        if self.rng.random() < 0.1:  # a double click: the first answer stands
+            with self.stats.lock:
+                self.stats.double_submits += 1
+            other = [("text", "changed my mind")] if kind in ("open", "example") else given
+            htmx = self.rng.random() < 0.5
+            # "already answered" (htmx) or back to the question; 400 once the answer has
+            # finished the attempt, as a finished attempt takes nothing more
+            finished = position == record.total and kind != "open"
+            expected = 400 if finished else 409 if htmx else 302
+            page = self.browser.post(base + "answer/", data + other, headers=HX if htmx else None)
+            expect(page, expected, what="the same answer again")
+        if kind == "open":
+            rubric = Forms(after.text).find("rubric-form")
+            if rubric is None:
+                raise Unexpected(f"{base}: no rubric after an open answer")
+            size = sum(1 for _t, k, name, _v, _c in rubric["fields"] if name == "points")
+            points = sorted(self.rng.sample(range(size), self.rng.randint(0, size)))
+            answer.points, answer.rubric_size = points, size
+            after = self._post(
+                base + "assess/",
+                hidden(rubric) + [("points", str(p)) for p in points],
+                what="assess",
+            )
+        shown = SHOWN_SCORE.search(after.text)
+        if not shown:
+            raise Unexpected(f"{base}: no score shown after answering")
+        answer.shown_percent = int(shown.group(1))
+
+
+# --- checking the database ---------------------------------------------------------------------
+
+
+def check_database(records: list[Record]) -> tuple[list[str], int]:
+    """Problems found, and the number of answers checked."""
+    import django
+
+    django.setup()
+    from django.http import QueryDict
+
+    from quiz.forms import answer_form
+    from quiz.models import Attempt
+    from quiz.scoring import score_answer, score_open
+
+    problems, checked = [], 0
+    for record in records:
+        attempt = Attempt.objects.filter(pk=record.attempt_id).first()
+        if attempt is None:
+            problems.append(f"attempt {record.attempt_id} is missing")
+            continue
+        items = {item.position: item for item in attempt.items.select_related("response").all()}
+        if record.total and len(items) != record.total:
+            problems.append(f"attempt {attempt.pk}: {len(items)} items, {record.total} shown")
+        total = 0.0
+        for position, answer in sorted(record.answers.items()):
+            item = items.get(position)
+            response = getattr(item, "response", None) if item else None
+            label = f"attempt {attempt.pk} question {position}"
+            if response is None:
+                problems.append(f"{label}: the answer is lost")
+                continue
+            checked += 1
+            form = answer_form(item, QueryDict(urlencode(answer.form), mutable=False))
+            if not form.is_valid():
+                problems.append(f"{label}: the answer sent does not validate: {form.errors}")
+                continue
+            given = json.loads(json.dumps(form.answer()))
+            if response.answer != given:
+                problems.append(f"{label}: stored {response.answer!r}, sent {given!r}")
+            if answer.kind == "open":
+                expected = score_open(answer.points or [], answer.rubric_size or 0).score
+            else:
+                expected = score_answer(item.kind, item.key, form.answer()).score
+            if response.score is None or abs(response.score - expected) > 1e-9:
+                problems.append(f"{label}: score {response.score}, expected {expected}")
+            elif answer.shown_percent is not None and answer.shown_percent != round(expected * 100):
+                problems.append(f"{label}: shown {answer.shown_percent}%, expected {expected:.2f}")
+            total += expected
+        if record.finished:
+            if attempt.finished_at is None:
+                problems.append(f"attempt {attempt.pk}: finished but not marked so")
+            elif attempt.points is None or abs(attempt.points - total) > 1e-6:
+                problems.append(f"attempt {attempt.pk}: {attempt.points} points, expected {total}")
+    return problems, checked
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+class Server:
+    """`make serve` on a free loopback port, with a throwaway database and static folder."""
+
+    def __init__(self, workers: int, threads: int):
+        self.tmp = Path(tempfile.mkdtemp(prefix="careerguide-loadtest-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE="careerguide.settings",
+            DEBUG="0",
+            HTTPS="0",
+            SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1",
+            STATIC_ROOT=str(self.tmp / "static"),
+            CACHE_KEY_PREFIX=f"careerguide-loadtest-{os.getpid()}",
+            BIND_HOST="127.0.0.1",
+            PORT=str(self.port),
+            WEB_CONCURRENCY=str(workers),
+            WEB_THREADS=str(threads),
+        )
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = f"sqlite:///{self.tmp / 'loadtest.sqlite3'}"
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log = self.tmp / "server.log"
+
+    def start(self) -> None:
+        python = sys.executable
+        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+            subprocess.run(
+                [python, "manage.py", *command, "--verbosity", "0"],
+                cwd=REPO,
+                env=self.env,
+                check=True,
+                timeout=300,
+            )
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [python, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until_healthy(self.url, process=self.process)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def server_errors(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        text = self.log.read_text(errors="replace")
+        return [line for line in text.splitlines() if "Traceback" in line or "[ERROR]" in line]
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.env.get("REDIS_URL"):  # our sessions, under our own key prefix
+            import redis
+
+            client = redis.Redis.from_url(self.env["REDIS_URL"], socket_connect_timeout=2)
+            keys = list(client.scan_iter(match=f"{self.env['CACHE_KEY_PREFIX']}:*", count=500))
+            if keys:
+                client.delete(*keys)
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(share * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def run(base_url: str, takers: int, duration: float, seed: int) -> tuple[Stats, float]:
+    stats = Stats()
+    deadline = time.monotonic() + duration
+    threads = [
+        threading.Thread(
+            target=Taker(base_url, random.Random(seed + n), stats, deadline).run,
+            name=f"taker-{n}",
+            daemon=True,
+        )
+        for n in range(takers)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
+    elapsed = time.monotonic() - started
+    if any(thread.is_alive() for thread in threads):
+        stats.failures.append("a taker did not stop in time")
+    return stats, elapsed
+
+
+def report(stats: Stats, elapsed: float, problems: list[str], checked: int) -> dict:
+    latencies = sorted(stats.latencies)
+    requests = len(latencies) + len(stats.failures)
+    server_errors = sum(n for status, n in stats.statuses.items() if status >= 500)
+    return {
+        "requests": requests,
+        "seconds": round(elapsed, 1),
+        "requests_per_second": round(requests / elapsed, 1) if elapsed else 0.0,
+        "statuses": dict(sorted(stats.statuses.items())),
+        "errors": len(stats.failures) + len(stats.unexpected),
+        "server_errors": server_errors,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p90_ms": round(percentile(latencies, 0.90) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round((latencies[-1] if latencies else 0) * 1000, 1),
+        "attempts_started": len(stats.records),
+        "attempts_finished": sum(1 for r in stats.records if r.finished),
+        "answers_checked": checked,
+        "double_submits": stats.double_submits,
+        "problems": problems,
+        "failures": stats.failures[:20],
+        "unexpected": stats.unexpected[:20],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="load this running server (loopback only)")
+    parser.add_argument("--takers", type=int, default=8, help="simulated visitors (default 8)")
+    parser.add_argument("--duration", type=float, default=20, help="seconds (default 20)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of our server")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the takers' choices")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    if not 0 < args.duration <= MAX_DURATION or not 0 < args.takers <= MAX_TAKERS:
+        parser.error(f"--duration must be in (0, {MAX_DURATION}], --takers in [1, {MAX_TAKERS}]")
+    if args.url and urlsplit(args.url).hostname not in LOOPBACK:
+        parser.error("--url must be on this machine (127.0.0.1, localhost or ::1)")
+
+    sys.path.insert(0, str(REPO))
+    server = None
+    try:
+        if args.url:
+            base_url = args.url.rstrip("/")
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerguide.settings")
+            wait_until_healthy(base_url, timeout=10)
+        else:
+            server = Server(args.workers, args.threads)
+            server.start()
+            base_url = server.url
+            os.environ.update(server.env)  # the check reads the server's database
+        stats, elapsed = run(base_url, args.takers, args.duration, args.seed)
+        if server is not None:
+            server.stop()
+        problems, checked = check_database(stats.records)
+        if server is not None:
+            problems += [f"server log: {line}" for line in server.server_errors()]
+    finally:
+        if server is not None:
+            server.stop()
+            server.cleanup()
+
+    summary = report(stats, elapsed, problems, checked)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(
+            f"{summary['requests']} requests in {summary['seconds']} s "
+            f"({summary['requests_per_second']} req/s) by {args.takers} takers\n"
+            f"statuses {summary['statuses']}; errors {summary['errors']}; "
+            f"5xx {summary['server_errors']}\n"
+            f"latency p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, "
+            f"p99 {summary['p99_ms']} ms, max {summary['max_ms']} ms\n"
+            f"attempts {summary['attempts_started']} started, "
+            f"{summary['attempts_finished']} finished; {summary['answers_checked']} answers "
+            f"checked in the database; {summary['double_submits']} double submits"
+        )
+        for line in summary["failures"] + summary["unexpected"] + problems:
+            print(f"  {line}")
+    bad = summary["server_errors"] or summary["errors"] or problems
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
