@@ -21,7 +21,6 @@ PERMISSIONS_DENIED = (
     "payment",
     "usb",
     "serial",
-    "bluetooth",
     "hid",
     "midi",
     "display-capture",
