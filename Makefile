@@ -5,6 +5,8 @@
 #   make serve     the production server: migrate, collectstatic, gunicorn on $PORT
 #                  (settings from the environment, see docs/configuration.md)
 #   make loadtest  a bounded load test on a private server (LOADTEST_ARGS="--takers 20")
+#   make browser-test  only the end-to-end tests in Chromium and the HTML checks (tests/e2e)
+#   make screenshots   PNGs of the main pages into docs/screenshots/ (desktop, phone, light, dark)
 
 PORT ?= 8000
 VENV := .venv
@@ -50,3 +52,11 @@ loadtest: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+.PHONY: browser-test screenshots
+
+browser-test: install
+	$(PY) -m pytest -m browser
+
+screenshots: install
+	$(PY) scripts/screenshots.py

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from careerguide.content import Document, Library, get_library
 
-from . import structured_data
+from . import charts, structured_data
 from .comparison import build_table
 
 
@@ -51,12 +51,15 @@ def home(request):
 def page(request, slug):
     if slug == "home":
         return redirect("home", permanent=True)
-    _, doc = _get(request, "page", slug)
+    library, doc = _get(request, "page", slug)
     return render(
         request,
         "roles/page.html",
         {
             "doc": doc,
+            "pay_chart": (
+                charts.pay_chart(charts.unique_pay(library.all("role"))) if slug == "pay" else None
+            ),
             "breadcrumbs": [(doc.title, None)],
         },
     )
@@ -94,6 +97,7 @@ def role_detail(request, slug):
             "similar": _resolve(library, "role", doc.meta.similar),
             "comparisons": library.comparisons_for(slug),
             "questions": library.questions_for(role=slug),
+            "pay_chart": charts.pay_chart(doc.meta.pay),
             "structured_data": structured_data.occupation(
                 doc, [skill for skill, _ in skills], request.build_absolute_uri(doc.url)
             ),
