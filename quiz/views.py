@@ -174,24 +174,26 @@ def start(request):
     value = request.POST.get("value", "")
     if len(mode) > 20 or len(value) > 80:
         return _error(request, "Choose a kind of quiz from the list.", 400)
-    library = get_library()
-    rng = random.Random(secrets.randbits(64))
-    try:
-        selection = select(library, mode, value, rng)
-        attempt = create_attempt(library, selection, _owner(request, create=True), rng)
-    except SelectionError as exc:
-        return _error(request, str(exc), 400)
-    return redirect("quiz:question", attempt.pk, 1)
+    return _begin(request, lambda library, rng: select(library, mode, value, rng))
 
 
 @require_POST
 def retake(request, attempt_id):
     step = _load(request, attempt_id)
+    return _begin(
+        request, lambda library, _: missed_selection(library, step.items), retake_of=step.attempt
+    )
+
+
+def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
+    """Create an attempt from ``choose(library, rng)`` and go to its first question."""
     library = get_library()
     rng = random.Random(secrets.randbits(64))
     try:
-        selection = missed_selection(library, step.items)
-        attempt = create_attempt(library, selection, _owner(request), rng, retake_of=step.attempt)
+        selection = choose(library, rng)
+        attempt = create_attempt(
+            library, selection, _owner(request, create=True), rng, retake_of=retake_of
+        )
     except SelectionError as exc:
         return _error(request, str(exc), 400)
     return redirect("quiz:question", attempt.pk, 1)

@@ -2,17 +2,24 @@
 
 import pytest
 
-from tests.test_quiz_flow import HX, start, url
+from quiz.models import Response
+from tests.test_quiz_flow import HX, right_answer, start, url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def warm(client, content_dir):
-    """An attempt under way; the session row exists and is cached."""
+    """The article attempt of the test content (numeric, example, open, multiple) under way;
+    the session row exists and is cached."""
     client.get("/quiz/")
-    attempt = start(client, "skill", "stats")
-    return client, attempt
+    return client, start(client, "article")
+
+
+def answer_up_to(attempt, position):
+    for item in attempt.items.filter(position__lt=position):
+        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+    return attempt.items.get(position=position)
 
 
 def test_question_screen_queries(warm, django_assert_num_queries):
@@ -24,32 +31,34 @@ def test_question_screen_queries(warm, django_assert_num_queries):
 def test_answer_post_queries(warm, django_assert_num_queries):
     client, attempt = warm
     item = attempt.items.get(position=1)
-    data = {
-        "single": {"choice": "knn"},
-        "multiple": {"choices": ["knn"]},
-        "numeric": {"value": "0"},
-        "example": {"text": "knn"},
-        "open": {"text": "x"},
-    }
     # load; savepoint, insert, release; the takers' share
-    expected = 5 if item.kind != "open" else 4
-    with django_assert_num_queries(expected):
-        response = client.post(url(attempt, 1, "answer"), data[item.kind], headers=HX)
+    with django_assert_num_queries(5):
+        response = client.post(url(attempt, 1, "answer"), right_answer(item), headers=HX)
     assert response.status_code == 200
+
+
+def test_open_answer_and_rubric_queries(warm, django_assert_num_queries):
+    client, attempt = warm
+    item = answer_up_to(attempt, 3)
+    with django_assert_num_queries(4):  # load; savepoint, insert, release (no score yet)
+        client.post(url(attempt, 3, "answer"), right_answer(item), headers=HX)
+    with django_assert_num_queries(3):  # load; conditional update; the takers' share
+        response = client.post(url(attempt, 3, "assess"), {"points": ["0"]}, headers=HX)
+    assert response.status_code == 200
+
+
+def test_last_answer_finishes_with_one_more_query(warm, django_assert_num_queries):
+    client, attempt = warm
+    item = answer_up_to(attempt, 4)
+    # load; savepoint, insert, release; finish the attempt; the takers' share
+    with django_assert_num_queries(6):
+        client.post(url(attempt, 4, "answer"), right_answer(item), headers=HX)
 
 
 def test_feedback_screen_queries(warm, django_assert_num_queries):
     client, attempt = warm
-    item = attempt.items.get(position=1)
-    data = {
-        "single": {"choice": "knn"},
-        "multiple": {"choices": ["knn"]},
-        "numeric": {"value": "0"},
-        "example": {"text": "knn"},
-        "open": {"text": "x"},
-    }
-    client.post(url(attempt, 1, "answer"), data[item.kind])
-    with django_assert_num_queries(1 if item.kind == "open" else 2):  # items; takers' share
+    client.post(url(attempt, 1, "answer"), right_answer(attempt.items.get(position=1)))
+    with django_assert_num_queries(2):  # items; the takers' share
         assert client.get(url(attempt, 1)).status_code == 200
 
 
