@@ -5,6 +5,8 @@
 #   make serve     the production server: migrate, collectstatic, gunicorn on $PORT
 #                  (settings from the environment, see docs/configuration.md)
 #   make loadtest  a bounded load test on a private server (LOADTEST_ARGS="--takers 20")
+#   make bench     throughput of each page against a static file and a trivial view, page
+#                  weight and Lighthouse (BENCH_ARGS="--write" updates docs/benchmarks.md)
 #   make browser-test  only the end-to-end tests in Chromium and the HTML checks (tests/e2e)
 #   make screenshots   PNGs of the main pages into docs/screenshots/ (desktop, phone, light, dark)
 
@@ -17,7 +19,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint check serve loadtest clean install
+.PHONY: run test lint check serve loadtest bench clean install
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; }
@@ -49,6 +51,12 @@ serve: install
 
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+# Needs wrk (apt-get install -y wrk); Lighthouse runs when Chromium and npm are there.
+bench: install
+	@if command -v npm >/dev/null 2>&1 && [ ! -x node_modules/.bin/lighthouse ]; then \
+		npm ci --no-audit --no-fund; fi
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -19,7 +19,8 @@ Every value can be changed from the environment (docs/configuration.md):
 - Logs: the access log goes to stdout, gunicorn's own log to stderr.
 - preload_app is off: each worker imports the app itself, so ``kill -HUP`` picks up new code
   with no downtime, and no database connection or content store made before the fork is
-  shared between processes. The app is small; preloading would save little memory.
+  shared between processes. The app is small; preloading would save little memory. Each
+  worker loads the content before it takes a request (post_worker_init).
 """
 
 import os
@@ -45,10 +46,13 @@ timeout = _int("WEB_TIMEOUT", 30)
 graceful_timeout = timeout
 keepalive = 5  # seconds; above the 1-4 s idle time of typical load balancers' health checks
 
-# Replace each worker after a thousand-odd requests so a slow leak cannot grow unbounded; the
-# jitter keeps the workers from all restarting at once.
-max_requests = 1000
-max_requests_jitter = 100
+# Replace each worker after some fifty thousand requests so a slow leak cannot grow unbounded;
+# the jitter keeps the workers from all restarting at once. Not fewer: a new worker spends
+# about a second of CPU importing the app and loading the content, which spread over a
+# thousand requests (the usual advice) would cost each request more than serving a cached
+# page does (see `make bench`).
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 preload_app = False
 
@@ -70,3 +74,16 @@ else:
     control_socket_disable = True
 
 proc_name = "careerguide"
+
+
+def post_worker_init(worker):
+    """Load the content and hash the release before the worker takes its first request, so
+    no visitor waits for it (the other workers serve meanwhile)."""
+    try:
+        from careerguide.content import get_store
+        from roles.caching import site_version
+
+        get_store().refresh()
+        site_version()
+    except Exception:  # the first request will try again, and report what failed
+        worker.log.exception("Loading the content at worker start failed")

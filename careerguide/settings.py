@@ -158,6 +158,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that never change while a process runs (the site header and footer):
+# kept in each process's memory, where a lookup is cheaper than rendering them, unlike a
+# round trip to Redis. A deploy starts new processes, so they never outlive their templates;
+# with DEBUG, where templates are edited under a running server, they are not kept at all.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends."
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache")
+}
 
 # Sessions are read from the cache and written through to the database, so they survive a
 # cache restart and are shared by every app server.
@@ -193,6 +201,12 @@ CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # Base URL for "edit this page" links, e.g. https://github.com/org/careerguide/edit/main/content
 CONTENT_EDIT_URL = os.environ.get("CONTENT_EDIT_URL", "").rstrip("/")
 SITE_NAME = "Career Guide"
+# Seconds browsers and shared caches may reuse a guide page without asking (roles/caching.py).
+# 0: they keep it but ask each time, answered by a 304 unless the content changed, so an edit
+# shows on the next request.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0)
+# `make bench` only: adds the baseline views of careerguide/benchmark.py to the URLs.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS")
 
 # --- security ----------------------------------------------------------------------------------
 # Scripts and styles come from files only: no inline code, so no nonces, so pages can be cached.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -15,5 +16,10 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("roles.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:  # `make bench` only: never on a served site
+    from careerguide import benchmark
+
+    urlpatterns = benchmark.urlpatterns + urlpatterns
 
 handler500 = "careerguide.errors.server_error"

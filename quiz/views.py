@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -116,6 +116,7 @@ def _finish_if_done(step: Step) -> None:
 
 
 @require_GET
+@cache_control(private=True)  # it holds a CSRF token, and the visitor's own attempts
 def index(request):
     library = get_library()
     questions = library.all("question")
@@ -156,6 +157,7 @@ def _history(owner: str):
 
 
 @require_GET
+@cache_control(private=True)
 def history(request):
     owner = _owner(request)
     return render(

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from careerguide.content import Document, Library, get_library
 
 from . import charts, structured_data
+from .caching import guide_page
 from .comparison import build_table
 
 
@@ -31,6 +32,7 @@ def _resolve(library: Library, kind: str, slugs) -> list[Document]:
     return [doc for slug in slugs if (doc := library.get(kind, slug)) is not None]
 
 
+@guide_page
 @require_GET
 def home(request):
     library, doc = _get(request, "page", "home")
@@ -47,6 +49,7 @@ def home(request):
     )
 
 
+@guide_page
 @require_GET
 def page(request, slug):
     if slug == "home":
@@ -65,6 +68,7 @@ def page(request, slug):
     )
 
 
+@guide_page
 @require_GET
 def role_list(request):
     library = get_library()
@@ -79,6 +83,7 @@ def role_list(request):
     )
 
 
+@guide_page
 @require_GET
 def role_detail(request, slug):
     library, doc = _get(request, "role", slug)
@@ -121,6 +126,7 @@ def _picker(library: Library, selected: tuple[str, str] = ("", "")) -> dict:
     return {"picker_roles": library.all("role"), "selected": selected}
 
 
+@guide_page(without_query=True)
 @require_GET
 @vary_on_headers("HX-Request")
 def compare_index(request):
@@ -166,6 +172,7 @@ def compare_index(request):
     return redirect(doc.url)
 
 
+@guide_page
 @require_GET
 def compare_detail(request, slug):
     library = get_library()
@@ -189,6 +196,7 @@ def compare_detail(request, slug):
     )
 
 
+@guide_page
 @require_GET
 def skill_list(request):
     library = get_library()
@@ -204,6 +212,7 @@ def skill_list(request):
     )
 
 
+@guide_page
 @require_GET
 def skill_detail(request, slug):
     library, doc = _get(request, "skill", slug)
@@ -222,6 +231,7 @@ def skill_detail(request, slug):
     )
 
 
+@guide_page
 @require_GET
 def education_list(request):
     library = get_library()
@@ -235,6 +245,7 @@ def education_list(request):
     )
 
 
+@guide_page
 @require_GET
 def education_detail(request, slug):
     library, doc = _get(request, "education", slug)

@@ -73,3 +73,12 @@ def test_start_queries(warm, django_assert_num_queries):
     # savepoint, attempt insert, bulk insert of items, release
     with django_assert_num_queries(4):
         assert client.post("/quiz/start/", {"mode": "mock"}).status_code == 302
+
+
+def test_queries_do_not_grow_with_the_takers_answers(warm, django_assert_num_queries):
+    client, attempt = warm
+    for _ in range(3):  # other takers answer the same questions
+        other = start(client, "skill", "stats")
+        client.post(url(other, 1, "answer"), {"choice": "knn", "value": "0", "text": "x"})
+    with django_assert_num_queries(1):
+        assert client.get(url(attempt, 1)).status_code == 200

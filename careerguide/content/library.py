@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -69,6 +71,28 @@ class Library:
     @cached_property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever any served document changes, and only then.
+
+        A hash of every document's path, file fingerprint and ``updated`` date (which falls
+        back to the file's modification date, shown on the page): two loads of the same files
+        (another worker, another server, a restart) agree, so it can key caches and ETags.
+        Problems are left out on purpose: a broken edit keeps the last good version live, so
+        readers see the same pages (staff, who see the problems, are never served from a
+        cache).
+        """
+        digest = hashlib.blake2b(digest_size=12)
+        for path in sorted(self.documents):
+            doc = self.documents[path]
+            digest.update(f"{path}\0{doc.fingerprint}\0{doc.updated.isoformat()}\n".encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def last_updated(self) -> dt.date | None:
+        """The newest ``updated`` date of the served documents."""
+        return max((doc.updated for doc in self.documents.values()), default=None)
 
 
 # --- checks across files ---------------------------------------------------------------------

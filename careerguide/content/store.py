@@ -5,6 +5,12 @@ previous scan. Only when something changed does it read and parse the changed fi
 check the whole set and swap in a new immutable snapshot. A file that fails keeps its last
 good version live; a file that was never valid is left out. Either way the problem is logged
 and kept on the snapshot so staff and the content check can see it.
+
+The store that serves requests (:func:`get_store`) also listens for the kernel's change
+notifications where it can (:mod:`careerguide.content.watch`): ``refresh()`` then reads the
+pending notifications (one system call) and stats the files only when one concerns its
+folders, plus once every ``RESCAN_SECONDS`` in case a file system does not report a change
+(a network mount edited from another machine).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +27,12 @@ from .documents import Document
 from .errors import ContentError, Problem
 from .library import Library, cross_check
 from .loader import KINDS, load_document
+from .watch import get_watcher
 
 logger = logging.getLogger("careerguide.content")
+
+# With change notifications, the files are still stat'ed this often (seconds) as a safety net.
+RESCAN_SECONDS = 1.0
 
 Signature = tuple[int, int, int]  # mtime_ns, size, inode
 
@@ -45,7 +56,7 @@ def scan(root: Path) -> dict[str, Signature]:
 
 
 class ContentStore:
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, *, watch: bool = False):
         self.root = Path(root)
         self._lock = threading.Lock()
         self._signature: dict[str, Signature] | None = None
@@ -53,6 +64,11 @@ class ContentStore:
         self._last_good: dict[str, Document] = {}
         self._library = Library({})
         self._version = 0
+        # Change notifications: how many arrived, and how many a completed scan has covered.
+        self._watch = watch
+        self._changes = 0
+        self._scanned_changes = -1
+        self._rescan_at = 0.0
 
     @property
     def library(self) -> Library:
@@ -60,14 +76,39 @@ class ContentStore:
             self.refresh()
         return self._library
 
+    @property
+    def watched(self) -> bool:
+        """Whether change notifications spare ``refresh()`` its stat of every file."""
+        return self._watch and get_watcher() is not None and self._scanned_changes >= 0
+
+    def content_changed(self) -> None:
+        """Called by the watcher when a notification concerns this store's folders."""
+        self._changes += 1
+
     def refresh(self) -> Library:
         """Pick up changed, new and deleted files. Cheap when nothing changed."""
+        watcher = get_watcher() if self._watch else None
+        if watcher is not None and self._scanned_changes >= 0:
+            watcher.poll()
+            if self._changes == self._scanned_changes and time.monotonic() < self._rescan_at:
+                return self._library
+        changes = self._changes
+        if watcher is not None:
+            # Watch before scanning, so that a change made during the scan is not missed.
+            folders = [self.root, *(self.root / folder for folder in KINDS)]
+            watching = watcher.watch(self, folders)
         signature = scan(self.root)
-        if signature == self._signature:
-            return self._library
-        with self._lock:
-            if signature != self._signature:
-                self._rebuild(signature)
+        if signature != self._signature:
+            with self._lock:
+                if signature != self._signature:
+                    self._rebuild(signature)
+        if watcher is not None:
+            if watching:
+                self._scanned_changes = max(self._scanned_changes, changes)
+                self._rescan_at = time.monotonic() + RESCAN_SECONDS
+            else:  # e.g. the per-user limit of watches is reached: stat on every check
+                logger.warning("cannot watch %s for changes: stat'ing its files instead", self.root)
+                self._watch = False
         return self._library
 
     def _rebuild(self, signature: dict[str, Signature]) -> None:
@@ -147,15 +188,25 @@ class ContentStore:
 
 _stores: dict[Path, ContentStore] = {}
 _stores_lock = threading.Lock()
+# Each request asks for the store several times; resolving the folder's path costs a system
+# call per path component, so a resolution is reused for RESCAN_SECONDS. (A folder reached
+# through a symbolic link that is switched to another release is picked up within that time.)
+_resolved: dict[Path | str, tuple[float, ContentStore]] = {}
 
 
 def get_store(root: Path | str | None = None) -> ContentStore:
     """The store for ``root`` (default ``settings.CONTENT_DIR``), one per process."""
-    path = Path(root if root is not None else settings.CONTENT_DIR).resolve()
+    key = root if root is not None else settings.CONTENT_DIR
+    now = time.monotonic()
+    known = _resolved.get(key)
+    if known is not None and now < known[0]:
+        return known[1]
+    path = Path(key).resolve()
     store = _stores.get(path)
     if store is None:
         with _stores_lock:
-            store = _stores.setdefault(path, ContentStore(path))
+            store = _stores.setdefault(path, ContentStore(path, watch=True))
+    _resolved[key] = (now + RESCAN_SECONDS, store)
     return store
 
 

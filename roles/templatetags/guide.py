@@ -50,6 +50,16 @@ def nav_current(context, prefix: str) -> str:
     return mark_safe(' aria-current="page"') if current else ""
 
 
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    """The path up to its first folder ("/", "/roles/", "/pay/"...): everything that
+    ``nav_current`` looks at for prefixes of one folder, so it keys the cached site header."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    end = path.find("/", 1)
+    return path if end < 0 else path[: end + 1]
+
+
 @register.inclusion_tag("includes/emphasis.html")
 def emphasis(level: int):
     return {"level": level, "dots": range(5)}
