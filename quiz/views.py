@@ -290,6 +290,8 @@ def question(request, attempt_id, position):
     return _render_question(request, step, item)
 
 
+ANSWERED = "You already answered this question; your first answer stands."
+MARKED = "You already marked this answer; your first marking stands."
 FINISHED = (
     "This attempt is finished, so that answer was not recorded. Start a new one from the quiz page."
 )
@@ -302,17 +304,16 @@ def _check_turn(request, step: Step, item: Item) -> HttpResponse | None:
             return _render_question(request, step, item, notice=FINISHED, status=400)
         return _error(request, FINISHED, 400)
     if step.response(item) is not None:
-        return _after_post(
-            request,
-            step,
-            item,
-            status=409,
-            notice="You already answered this question; your first answer stands.",
-        )
+        return _conflict(request, step, item, ANSWERED)
     current = step.current
     if current is not None and item.position > current:
         return _error(request, f"Answer question {current} first.", 400)
     return None
+
+
+def _conflict(request, step: Step, item: Item, notice: str) -> HttpResponse:
+    """A replayed or concurrent second submit: the first one stands (409, feedback kept)."""
+    return _after_post(request, step, item, notice=notice, status=409)
 
 
 def _after_post(request, step: Step, item: Item, *, notice: str = "", status: int = 200):
@@ -351,13 +352,7 @@ def answer(request, attempt_id, position):
             )
     except IntegrityError:  # a concurrent submit of the same question won the race
         step = _load(request, attempt_id)
-        return _after_post(
-            request,
-            step,
-            step.item(position),
-            status=409,
-            notice="You already answered this question; your first answer stands.",
-        )
+        return _conflict(request, step, step.item(position), ANSWERED)
     item.response = response
     _finish_if_done(step)
     return _after_post(request, step, item)
@@ -373,13 +368,7 @@ def assess(request, attempt_id, position):
     if item.kind != "open" or response is None:
         return _error(request, "Write your answer before marking it against the rubric.", 400)
     if response.score is not None:
-        return _after_post(
-            request,
-            step,
-            item,
-            status=409,
-            notice="You already marked this answer; your first marking stands.",
-        )
+        return _conflict(request, step, item, MARKED)
     form = RubricForm(request.POST, rubric=item.key["rubric"])
     if not form.is_valid():
         return _render_question(request, step, item, form=form, status=400)
@@ -390,13 +379,7 @@ def assess(request, attempt_id, position):
     )
     if not updated:  # marked concurrently
         step = _load(request, attempt_id)
-        return _after_post(
-            request,
-            step,
-            step.item(position),
-            status=409,
-            notice="You already marked this answer; your first marking stands.",
-        )
+        return _conflict(request, step, step.item(position), MARKED)
     response.score, response.detail = outcome.score, detail
     _finish_if_done(step)
     return _after_post(request, step, item)

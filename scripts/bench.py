@@ -53,7 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from scripts.loadtest import Browser, Forms, Server, hidden, wait_until_healthy  # noqa: E402
+from scripts.loadtest import Browser, Forms, Server, hidden  # noqa: E402
 
 MAX_DURATION = 60  # seconds per row
 WRK_INSTALL = (
@@ -161,27 +161,11 @@ def wrk(url: str, script: Path, seconds: float, connections: int, args: list[str
 # --- the site under test ---------------------------------------------------------------------
 
 
-class BenchServer(Server):
-    """The load test's server; migrations and static files are prepared in this process."""
-
-    def start(self) -> None:
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until_healthy(self.url, process=self.process)
-
-
 class Site:
     """The server, plus what the rows need from it: URLs, a quiz session, attempts."""
 
     def __init__(self, workers: int, threads: int):
-        self.server = BenchServer(workers, threads)
+        self.server = Server(workers, threads)
         # Worker recycling off for the run: a new worker costs about a second of CPU every
         # 50,000 requests (20 µs a request in production), but in a benchmark it would land
         # in one row and take a sixth of that row's time.
@@ -221,7 +205,7 @@ class Site:
         baseline.write_bytes(home.content)  # same size, same bytes as the home page
         # (written before the server starts: WhiteNoise lists the files once, at start)
 
-        self.server.start()
+        self.server.launch()  # migrations and static files are prepared above, in this process
         library = get_library()
 
         def first(kind: str, prefer: str = "") -> str:

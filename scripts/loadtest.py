@@ -485,18 +485,22 @@ class Server:
         self.log = self.tmp / "server.log"
 
     def start(self) -> None:
-        python = sys.executable
+        """Migrate, collect static files, then launch gunicorn."""
         for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
             subprocess.run(
-                [python, "manage.py", *command, "--verbosity", "0"],
+                [sys.executable, "manage.py", *command, "--verbosity", "0"],
                 cwd=REPO,
                 env=self.env,
                 check=True,
                 timeout=300,
             )
+        self.launch()
+
+    def launch(self) -> None:
+        """Start gunicorn on a database and static folder that are ready, and wait for it."""
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [python, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
+                [sys.executable, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
                 cwd=REPO,
                 env=self.env,
                 stdout=log,
