@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -65,20 +66,25 @@ def emphasis(level: int):
     return {"level": level, "dots": range(5)}
 
 
-@register.inclusion_tag("includes/staff_banner.html", takes_context=True)
-def staff_banner(context):
+@register.simple_tag(takes_context=True)
+def staff_banner(context) -> str:
     """For signed-in staff only: a draft notice, and the problems of the page's file with
-    file, line and message (readers keep seeing the last good version)."""
+    file, line and message (readers keep seeing the last good version). Nothing, and no
+    template rendered, for everyone else."""
     request, doc = context.get("request"), context.get("doc")
     user = getattr(request, "user", None)
     if doc is None or user is None or not user.is_staff:
-        return {"show": False}
+        return ""
     from careerguide.content import get_library
 
     problems = get_library().problems_for(doc.path)
-    return {
-        "show": bool(doc.draft or problems),
-        "doc": doc,
-        "problems": problems,
-        "stale": any(p.severity == "error" for p in problems),
-    }
+    if not (doc.draft or problems):
+        return ""
+    return render_to_string(
+        "includes/staff_banner.html",
+        {
+            "doc": doc,
+            "problems": problems,
+            "stale": any(p.severity == "error" for p in problems),
+        },
+    )
