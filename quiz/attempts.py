@@ -12,6 +12,7 @@ from careerguide.content import Document, Library
 from careerguide.content.rendering import resolve_relative
 
 from .models import Attempt, Item
+from .steps import Step, remember
 
 MOCK_SIZE = 12
 MOCK_MIX = {"easy": 4, "medium": 5, "hard": 3}
@@ -158,7 +159,7 @@ def create_attempt(
         asked, key = snapshot(library, doc, rng)
         items.append(
             Item(
-                attempt=attempt,
+                attempt_id=attempt.pk,
                 position=position,
                 question_id=doc.slug,
                 kind=doc.meta.kind,
@@ -169,20 +170,19 @@ def create_attempt(
             )
         )
     Item.objects.bulk_create(items)
+    remember(attempt, items)
     return attempt
 
 
-def missed_selection(library: Library, items: Sequence[Item]) -> Selection:
+def missed_selection(library: Library, step: Step) -> Selection:
     """The questions of an attempt not answered fully right, as they are in the guide now."""
     missed = [
         item.question_id
-        for item in items
-        if getattr(item, "response", None) is None
-        or item.response.score is None
-        or item.response.score < 1
+        for item, response in step.pairs()
+        if response is None or response.score is None or response.score < 1
     ]
     questions = [q for qid in missed if (q := library.question(qid)) is not None]
     if not questions:
         raise SelectionError("Nothing to retake: you got every question right.")
-    label = items[0].attempt.label.removeprefix("Retake: ")
+    label = step.attempt.label.removeprefix("Retake: ")
     return Selection(Attempt.Mode.RETAKE, f"Retake: {label}", questions)

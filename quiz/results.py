@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .models import Item
+from .models import Item, Response
 
 WEAK_BELOW = 0.7  # a skill scored under 70% is one to read up on
 
@@ -74,11 +74,11 @@ def _right_answer(item: Item) -> str:
     return ""  # open questions: the model answer is shown instead
 
 
-def summarise(items: Sequence[Item]) -> Summary:
+def summarise(pairs: Iterable[tuple[Item, Response | None]]) -> Summary:
+    """Each item of an attempt with its response, if any."""
     rows, points, answered = [], 0.0, 0
     skills: dict[str, SkillScore] = {}
-    for item in items:
-        response = getattr(item, "response", None)
+    for item, response in pairs:
         score = response.score if response is not None else None
         if score is not None:
             answered += 1
@@ -101,4 +101,4 @@ def summarise(items: Sequence[Item]) -> Summary:
             entry.questions += 1
             entry.points += score or 0.0
     ordered = sorted(skills.values(), key=lambda s: (s.points / s.questions, s.title))
-    return Summary(rows=rows, points=points, total=len(items), answered=answered, skills=ordered)
+    return Summary(rows=rows, points=points, total=len(rows), answered=answered, skills=ordered)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +25,13 @@ from django.views.decorators.vary import vary_on_headers
 from careerguide.content import get_library
 from roles import structured_data
 
+from . import steps
 from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
-from .forms import RubricForm, answer_form
+from .forms import RubricForm, answer_form, options
 from .models import Attempt, Item, Response
 from .results import summarise
 from .scoring import pretick, score_answer, score_open
+from .steps import Step
 
 OWNER_KEY = "quiz_owner"
 
@@ -48,63 +49,17 @@ def _error(request, message: str, status: int) -> HttpResponse:
     return render(request, template, {"message": message, "status": status}, status=status)
 
 
-@dataclass
-class Step:
-    """An attempt's items with their responses, loaded in one query."""
-
-    attempt: Attempt
-    items: list[Item]
-
-    @property
-    def total(self) -> int:
-        return len(self.items)
-
-    def item(self, position: int) -> Item:
-        if not 1 <= position <= self.total:
-            raise Http404("No such question in this attempt")
-        return self.items[position - 1]
-
-    @staticmethod
-    def response(item: Item) -> Response | None:
-        return getattr(item, "response", None)
-
-    @property
-    def current(self) -> int | None:
-        """The first position still to answer or to self-assess; None when all are scored."""
-        for item in self.items:
-            response = self.response(item)
-            if response is None or response.score is None:
-                return item.position
-        return None
-
-
 def _load(request, attempt_id, *, owner_only: bool = True) -> Step:
-    items = list(
-        Item.objects.filter(attempt_id=attempt_id)
-        .select_related("attempt", "response")
-        .order_by("position")
-    )
-    if not items:
-        raise Http404("No such attempt")
-    attempt = items[0].attempt
-    if owner_only and attempt.owner != _owner(request):
+    step = steps.load(attempt_id)
+    if owner_only and step.attempt.owner != _owner(request):
         raise PermissionDenied("This attempt belongs to another browser.")
-    return Step(attempt, items)
-
-
-def _stats(question_id: str) -> dict[str, int] | None:
-    agg = Response.objects.filter(question_id=question_id, score__isnull=False).aggregate(
-        answered=Count("id"), right=Count("id", filter=Q(score__gte=1))
-    )
-    if not agg["answered"]:
-        return None
-    return {"answered": agg["answered"], "percent": round(100 * agg["right"] / agg["answered"])}
+    return step
 
 
 def _finish_if_done(step: Step) -> None:
     if step.current is not None or step.attempt.finished_at is not None:
         return
-    points = sum(step.response(item).score for item in step.items)
+    points = sum(response.score for _, response in step.pairs())
     now = timezone.now()
     Attempt.objects.filter(pk=step.attempt.pk, finished_at__isnull=True).update(
         finished_at=now, points=points
@@ -183,7 +138,7 @@ def start(request):
 def retake(request, attempt_id):
     step = _load(request, attempt_id)
     return _begin(
-        request, lambda library, _: missed_selection(library, step.items), retake_of=step.attempt
+        request, lambda library, _: missed_selection(library, step), retake_of=step.attempt
     )
 
 
@@ -221,27 +176,31 @@ def _panel_context(request, step: Step, item: Item, form=None, notice: str = "")
         "total": step.total,
         "response": response,
         "notice": notice,
-        "next_url": (
-            reverse("quiz:question", args=[step.attempt.pk, item.position + 1])
-            if item.position < step.total
-            else reverse("quiz:results", args=[step.attempt.pk])
-        ),
     }
     if response is None:
         context["form"] = form = form or answer_form(item)
-        context["field"] = form[next(iter(form.fields))]
+        context["field"] = field = form[next(iter(form.fields))]
+        if item.kind in ("single", "multiple"):
+            context["options"] = options(field)
+        context["action"] = reverse("quiz:answer", args=[step.attempt.pk, item.position])
     else:
         key = item.key
         context["key"] = key
         if response.score is None:  # open answer waiting for the rubric
             ticked = response.detail.get("preticked", [])
-            context["rubric_form"] = form or RubricForm(
+            context["rubric_form"] = form = form or RubricForm(
                 rubric=key["rubric"], initial={"points": [str(i) for i in ticked]}
             )
-            context["rubric"] = list(enumerate(key["rubric"]))
+            context["options"] = options(form["points"])
+            context["action"] = reverse("quiz:assess", args=[step.attempt.pk, item.position])
         else:
-            context["stats"] = _stats(item.question_id)
+            context["stats"] = steps.takers_share(item.question_id)
             context["feedback"] = _feedback(item, response)
+            context["next_url"] = (
+                reverse("quiz:question", args=[step.attempt.pk, item.position + 1])
+                if item.position < step.total
+                else reverse("quiz:results", args=[step.attempt.pk])
+            )
     return context
 
 
@@ -343,7 +302,7 @@ def answer(request, attempt_id, position):
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                item=item,
+                item_id=item.pk,  # not item=: that would cache the answer on the shared item
                 question_id=item.question_id,
                 answer=given,
                 score=score,
@@ -353,7 +312,7 @@ def answer(request, attempt_id, position):
     except IntegrityError:  # a concurrent submit of the same question won the race
         step = _load(request, attempt_id)
         return _conflict(request, step, step.item(position), ANSWERED)
-    item.response = response
+    step.responses[item.position] = response
     _finish_if_done(step)
     return _after_post(request, step, item)
 
@@ -399,7 +358,7 @@ def results(request, attempt_id):
         "quiz/results.html",
         {
             "attempt": step.attempt,
-            "summary": summarise(step.items),
+            "summary": summarise(step.pairs()),
             "is_owner": is_owner,
             "breadcrumbs": [("Quiz", reverse("quiz:index")), ("Results", None)],
         },

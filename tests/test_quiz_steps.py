@@ -1,0 +1,176 @@
+"""Loading a quiz step: the attempt's snapshot is kept per process, its state read each time."""
+
+import uuid
+
+import pytest
+from django.http import Http404
+from django.test import Client
+
+from quiz import steps
+from quiz.forms import MultipleAnswerForm, RubricForm, SingleAnswerForm, options
+from quiz.models import Attempt, Item, Response
+from tests.test_quiz_flow import right_answer, start, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def attempt(client, content_dir):
+    return start(client, "article")  # numeric, example, open, multiple
+
+
+def test_a_step_is_one_query_whether_or_not_the_snapshot_is_kept(
+    attempt, django_assert_num_queries
+):
+    steps.snapshots.clear()  # as in a process that has not seen this attempt
+    with django_assert_num_queries(1):
+        cold = steps.load(attempt.pk)
+    with django_assert_num_queries(1):
+        warm = steps.load(attempt.pk)
+    assert warm.items is cold.items  # kept, not read again
+    assert [i.question_id for i in warm.items] == ["q-num", "q-example", "q-open", "q-multi"]
+    assert warm.attempt.owner == attempt.owner and warm.attempt.label == attempt.label
+    stored = Item.objects.get(attempt=attempt, position=3)
+    assert cold.item(3).asked == stored.asked and cold.item(3).key == stored.key
+    assert cold.item(3).pk == stored.pk
+
+
+def test_a_kept_snapshot_still_sees_new_answers_and_the_finish(client, attempt):
+    before = steps.load(attempt.pk)
+    assert before.responses == {} and before.current == 1
+
+    client.post(url(attempt, 1, "answer"), right_answer(before.item(1)))
+    after = steps.load(attempt.pk)
+    assert after.items is before.items
+    assert before.responses == {}  # a step's responses are its own
+    assert after.current == 2 and after.response(after.item(1)).score == 1.0
+    # the shared items are never written to: no response (or attempt) cached on them
+    assert not Item.response.is_cached(after.item(1))
+    assert not Item.attempt.is_cached(after.item(1))
+
+    for position in (2, 3, 4):
+        client.post(url(attempt, position, "answer"), right_answer(after.item(position)))
+        if position == 3:  # the open question: marked against one point of its rubric
+            client.post(url(attempt, 3, "assess"), {"points": ["0"]})
+    done = steps.load(attempt.pk)
+    assert done.current is None and done.attempt.finished_at is not None
+    assert done.attempt.points == pytest.approx(1 + 1 + 1 / 3 + 1)
+
+
+def test_a_deleted_attempt_is_gone_though_its_snapshot_is_kept(client, attempt):
+    steps.load(attempt.pk)
+    assert steps.snapshots.get(attempt.pk) is not None
+    Attempt.objects.filter(pk=attempt.pk).delete()
+    with pytest.raises(Http404):
+        steps.load(attempt.pk)
+    assert client.get(url(attempt, 1)).status_code == 404
+
+
+def test_unknown_and_malformed_ids_are_404():
+    for attempt_id in (uuid.uuid4(), str(uuid.uuid4()), "not-a-uuid"):
+        with pytest.raises(Http404):
+            steps.load(attempt_id)
+
+
+def test_another_browser_cannot_see_a_kept_attempt(client, attempt):
+    steps.load(attempt.pk)
+    assert Client().get(url(attempt, 1)).status_code == 403
+
+
+def test_snapshots_are_bounded_and_drop_the_least_recently_used():
+    kept = steps.Snapshots(size=2)
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    for attempt_id in (a, b):
+        kept.put(attempt_id, steps.Snapshot({}, ()))
+    assert kept.get(a) is not None  # a is now the most recent
+    kept.put(c, steps.Snapshot({}, ()))
+    assert len(kept) == 2
+    assert kept.get(b) is None and kept.get(a) is not None and kept.get(c) is not None
+
+
+def test_a_response_built_for_a_step_is_the_stored_one(client, attempt):
+    client.post(url(attempt, 1, "answer"), {"value": "0.8"})
+    stored = Response.objects.get(item__attempt=attempt, item__position=1)
+    built = steps.load(attempt.pk).responses[1]
+    assert (built.pk, built.item_id, built.question_id) == (
+        stored.pk,
+        stored.item_id,
+        stored.question_id,
+    )
+    assert (built.answer, built.score, built.detail) == (stored.answer, stored.score, stored.detail)
+
+
+# --- the choice inputs the templates write out ---------------------------------------------
+
+ASKED = {"choices": [{"id": "a", "text": "A <b>"}, {"id": "None", "text": "None of these"}]}
+
+
+def test_options_of_an_unanswered_choice_field():
+    form = SingleAnswerForm(asked=ASKED)
+    found = options(form["choice"])
+    assert [(o.id, o.value, o.checked) for o in found] == [
+        ("id_choice_0", "a", False),
+        ("id_choice_1", "None", False),  # no answer is not the choice called "None"
+    ]
+    assert found[0].label == "A &lt;b&gt;"  # escaped text, since it has no HTML of its own
+
+
+def test_options_keep_what_was_ticked_and_preticked():
+    form = MultipleAnswerForm({"choices": ["None"]}, asked=ASKED)
+    assert [o.checked for o in options(form["choices"])] == [False, True]
+    rubric = RubricForm(rubric=[{"point": "x"}, {"point": "y"}], initial={"points": ["1"]})
+    assert [(o.value, o.checked) for o in options(rubric["points"])] == [("0", False), ("1", True)]
+
+
+def test_an_answer_refused_is_shown_again_with_its_error_marked(client, content_dir):
+    attempt = start(client, "skill", "stats")
+    position = next(i.position for i in attempt.items.order_by("position") if i.kind == "multiple")
+    for item in attempt.items.filter(position__lt=position):
+        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+    response = client.post(url(attempt, position, "answer"), {"choices": ["nope"]})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "That is not one of this question" in html
+    assert html.count('aria-invalid="true"') >= 2  # the fieldset and each box
+    assert 'type="checkbox" name="choices"' in html
+
+
+# --- the queries written once ----------------------------------------------------------------
+
+
+def _as_orm(attempt, names):
+    query = Item.objects.filter(attempt_id=attempt.pk).order_by().values_list(*names)
+    return sorted(query, key=lambda row: row[0])
+
+
+def test_attempt_rows_are_the_orms_rows_in_every_state(client, attempt):
+    names = {
+        "each step": steps._STATE,
+        "the first time": steps._STATE + steps._FIRST_TIME,
+    }
+    steps_taken = [
+        lambda: None,
+        lambda: client.post(url(attempt, 1, "answer"), {"value": "0.8"}),
+        lambda: client.post(url(attempt, 2, "answer"), {"text": "OLS"}),
+        lambda: client.post(url(attempt, 3, "answer"), {"text": "It learns the noise."}),
+        lambda: client.post(url(attempt, 3, "assess"), {"points": ["0", "2"]}),
+        lambda: client.post(url(attempt, 4, "answer"), {"choices": ["linreg"]}),
+    ]
+    for take in steps_taken:
+        take()
+        for label, columns in names.items():
+            written = sorted(steps.AttemptRows(columns).rows(attempt.pk), key=lambda r: r[0])
+            assert written == _as_orm(attempt, columns), label
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None  # the last state compared was a finished attempt
+
+
+def test_the_takers_share_counts_scored_answers_only(attempt):
+    items = {i.position: i for i in attempt.items.all()}
+    assert steps.takers_share(items[4].question_id) is None
+    others = [start(Client(), "article") for _ in range(3)]  # other takers, same questions
+    for other, score in zip(others, (1.0, 0.5, None), strict=True):
+        item = other.items.get(position=4)
+        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=score)
+    # two scored answers, one fully right; the unmarked one is not counted
+    assert steps.takers_share(items[4].question_id) == {"answered": 2, "percent": 50}
