@@ -1,5 +1,6 @@
 """Loading a quiz step: the attempt's snapshot is kept per process, its state read each time."""
 
+import json
 import uuid
 
 import pytest
@@ -64,6 +65,20 @@ def test_a_deleted_attempt_is_gone_though_its_snapshot_is_kept(client, attempt):
     with pytest.raises(Http404):
         steps.load(attempt.pk)
     assert client.get(url(attempt, 1)).status_code == 404
+
+
+def test_attempts_at_the_same_questions_share_their_contents(client, attempt):
+    other = start(Client(), "article")
+    steps.snapshots.clear()  # both read from the database
+    mine, theirs = steps.load(attempt.pk), steps.load(other.pk)
+    assert mine.items is not theirs.items
+    shared = 0
+    for a, b in zip(mine.items, theirs.items, strict=True):
+        for part in ("asked", "key"):  # the same text is one object; others stay apart
+            same = json.dumps(getattr(a, part)) == json.dumps(getattr(b, part))
+            assert (getattr(a, part) is getattr(b, part)) == same, (a.question_id, part)
+            shared += same
+    assert shared >= 4  # the open and example questions ask the same of everyone
 
 
 def test_unknown_and_malformed_ids_are_404():
