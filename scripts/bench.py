@@ -17,10 +17,14 @@ measured in the same run, at its start and again at its end (their mean is used)
   (careerguide/benchmark.py, routed only with BENCHMARK_VIEWS=1).
 
 Each page is quoted as a ratio to both: the machines are shared and noisy, so ratios from
-one run are the figures to compare, not absolute rates. The answer POST row sends a real
-first answer each time: the script starts one attempt through the site (CSRF token and
-session cookie from real responses), copies it into many attempts of the same owner in the
-database, and a wrk Lua script posts to a different attempt on every request.
+one run are the figures to compare, not absolute rates. The answer POST rows send a real
+first answer each time (scored, stored, its feedback rendered as htmx asks): the script
+starts one attempt through the site (CSRF token and session cookie from real responses),
+copies it into many attempts of the same owner in the database, and a wrk Lua script posts
+to a different attempt on every request. For the first row each attempt's question is
+fetched beforehand, as the taker's browser does, so the worker keeps the attempt's snapshot
+(quiz/steps.py); the second row answers attempts the worker has never seen, as happens when
+the answer reaches another worker than the question did.
 
 Then: the cost of the content freshness check each request pays (in this process), peak
 memory of a worker (VmHWM), the bytes each page sends compressed as a browser would fetch
@@ -61,6 +65,7 @@ WRK_INSTALL = (
     "(elsewhere: your package manager's wrk, e.g. brew install wrk)."
 )
 STATIC_BASELINE = "bench/baseline.html"
+COLD_ANSWER = "answer POST, attempt new to the worker"
 ANSWER_BATCH = 2000
 REPORT = REPO / "docs" / "benchmarks.md"
 
@@ -288,6 +293,24 @@ class Site:
             made += [str(a.id) for a in attempts]
         self.attempt_ids += made
         return made
+
+    def show(self, attempt_ids: list[str], threads: int = 4) -> None:
+        """Fetch question 1 of each attempt, as the taker's browser does before answering."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def fetch(ids: list[str]) -> None:
+            browser = Browser(self.url)
+            browser.cookies = dict(self.cookies)
+            try:
+                for attempt_id in ids:
+                    page = browser.get(f"/quiz/a/{attempt_id}/q/1/")
+                    if page.status != 200:
+                        raise RuntimeError(f"question 1 of {attempt_id} answered {page.status}")
+            finally:
+                browser.close()
+
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(fetch, [attempt_ids[i::threads] for i in range(threads)]))
 
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -537,11 +560,6 @@ def measure(site: Site, pages: dict[str, str], args, folder: Path) -> list[Row]:
     rows.append(question)
     run_row(site, question, with_session, args)
 
-    # Fresh attempts for the warm-up and for the run, at the question page's rate and more.
-    warm_ids = site.make_attempts(int(question.rps * args.warmup * 1.5) + 200)
-    run_ids = site.make_attempts(int(question.rps * args.duration * 1.5) + 500)
-    (folder / "warm.txt").write_text("\n".join(warm_ids) + "\n")
-    (folder / "run.txt").write_text("\n".join(run_ids) + "\n")
     answer_script = lua_script(
         folder,
         "answer",
@@ -552,17 +570,28 @@ def measure(site: Site, pages: dict[str, str], args, folder: Path) -> list[Row]:
         },
         LUA_ANSWER,
     )
-    answer = Row("answer POST", question_path + "answer/")
-    rows.append(answer)
-    run_row(
-        site,
-        answer,
-        answer_script,
-        args,
-        [str(folder / "run.txt"), site.answer_body],
-        [str(folder / "warm.txt"), site.answer_body],
-    )
-    print(f"  ({_answered(run_ids)} of {len(run_ids)} prepared attempts answered)")
+    # Fresh attempts for each warm-up and run, at the question page's rate and more. A taker's
+    # browser fetches a question before answering it, so the worker has usually seen the
+    # attempt (its snapshot is kept): the first answer row does the same. The second answers
+    # attempts no worker has seen, as when the answer reaches another worker than the question.
+    for label, shown in (("answer POST", True), (COLD_ANSWER, False)):
+        warm_ids = site.make_attempts(int(question.rps * args.warmup * 1.5) + 200)
+        run_ids = site.make_attempts(int(question.rps * args.duration * 1.5) + 500)
+        if shown:  # last answered first: the first to be answered are the freshest kept
+            site.show([*reversed(run_ids), *reversed(warm_ids)])
+        (folder / "warm.txt").write_text("\n".join(warm_ids) + "\n")
+        (folder / "run.txt").write_text("\n".join(run_ids) + "\n")
+        answer = Row(label, question_path + "answer/")
+        rows.append(answer)
+        run_row(
+            site,
+            answer,
+            answer_script,
+            args,
+            [str(folder / "run.txt"), site.answer_body],
+            [str(folder / "warm.txt"), site.answer_body],
+        )
+        print(f"  ({_answered(run_ids)} of {len(run_ids)} prepared attempts answered)")
 
     for row in (trivial, static):  # again at the end: the mean of both is the baseline
         run_row(site, row, plain, args)
