@@ -129,20 +129,23 @@ class AttemptRows:
         with connection.cursor() as cursor:
             cursor.execute(sql, [param])
             fetched = cursor.fetchall()
+        # Only the columns that have converters; the attempt's repeat on every row, so each
+        # distinct value of theirs is converted once.
+        converting = [(i, col, convs) for i, (col, convs) in enumerate(columns) if convs]
         rows = []
-        last: dict[int, tuple] = {}  # the attempt's columns repeat: converted once
+        seen: dict[tuple, Any] = {}
         for row in fetched:
-            values = []
-            for i, (value, (col, converters)) in enumerate(zip(row, columns, strict=True)):
-                if col.alias == "a" and i in last and last[i][0] == value:
-                    values.append(last[i][1])
+            values = list(row)
+            for i, col, converters in converting:
+                value = values[i]
+                if col.alias == "a" and (i, value) in seen:
+                    values[i] = seen[i, value]
                     continue
-                raw = value
                 for convert in converters:
                     value = convert(value, col, connection)
                 if col.alias == "a":
-                    last[i] = (raw, value)
-                values.append(value)
+                    seen[i, values[i]] = value
+                values[i] = value
             rows.append(tuple(values))
         return rows
 
