@@ -158,13 +158,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Template fragments that never change while a process runs (the site header and footer):
-# kept in each process's memory, where a lookup is cheaper than rendering them, unlike a
-# round trip to Redis. A deploy starts new processes, so they never outlive their templates;
-# with DEBUG, where templates are edited under a running server, they are not kept at all.
+# Template fragments that never change while a process runs (the site header and footer, the
+# links to the hashed static files): kept in each process's memory, where a lookup is cheaper
+# than rendering them, unlike a round trip to Redis. A deploy starts new processes, so they
+# never outlive their templates or static files; with DEBUG, where templates are edited under
+# a running server, they are not kept at all. Their own store, apart from the default cache's.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends."
-    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache")
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
+    "LOCATION": "fragments",
 }
 
 # Sessions are read from the cache and written through to the database, so they survive a

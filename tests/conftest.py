@@ -11,7 +11,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _clear_cache() -> None:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
+
+    # Each process's rendered fragments (header, footer, asset links): a test may change the
+    # settings they were rendered with, such as the static files storage.
+    caches["fragments"].clear()
 
     prefix = cache.key_prefix
     if prefix and hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis
@@ -25,7 +29,7 @@ def _clear_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """Each test starts, and leaves, with an empty cache (cached sessions included)."""
+    """Each test starts, and leaves, with empty caches (cached sessions included)."""
     _clear_cache()
     yield
     _clear_cache()
