@@ -169,9 +169,11 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
 }
 
-# Sessions are read from the cache and written through to the database, so they survive a
-# cache restart and are shared by every app server.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (signed-in staff only: quiz takers hold a cookie of their own) are read from the
+# shared cache and written through to the database, so they survive a cache restart. Without
+# Redis each process would have its own cache, and a logout in one would not reach the copy
+# another keeps: then they are read from the database each time.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

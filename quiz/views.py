@@ -7,9 +7,11 @@ in place instead. Errors are answered with a 4xx and a plain message, never a 50
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -20,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from careerguide.content import get_library
 from roles import structured_data
@@ -33,15 +35,28 @@ from .results import summarise
 from .scoring import pretick, score_answer, score_open
 from .steps import Step
 
-OWNER_KEY = "quiz_owner"
+# The browser's quiz token, in its own cookie rather than the session: taking the quiz then
+# reads no session (one lookup less per step) and leaves sessions to signed-in staff.
+OWNER_COOKIE = "quiz_owner"
+OWNER_MAX_AGE = 365 * 24 * 60 * 60  # seconds: a year of history on this browser
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 
 
-def _owner(request, *, create: bool = False) -> str | None:
-    token = request.session.get(OWNER_KEY)
-    if token is None and create:
-        token = secrets.token_urlsafe(24)
-        request.session[OWNER_KEY] = token
-    return token
+def _owner(request) -> str | None:
+    token = request.COOKIES.get(OWNER_COOKIE, "")
+    return token if _TOKEN.fullmatch(token) else None
+
+
+def _keep_owner(response: HttpResponse, token: str) -> HttpResponse:
+    response.set_cookie(
+        OWNER_COOKIE,
+        token,
+        max_age=OWNER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _error(request, message: str, status: int) -> HttpResponse:
@@ -72,6 +87,7 @@ def _finish_if_done(step: Step) -> None:
 
 @require_GET
 @cache_control(private=True)  # it holds a CSRF token, and the visitor's own attempts
+@vary_on_cookie
 def index(request):
     library = get_library()
     questions = library.all("question")
@@ -113,6 +129,7 @@ def _history(owner: str):
 
 @require_GET
 @cache_control(private=True)
+@vary_on_cookie
 def history(request):
     owner = _owner(request)
     return render(
@@ -146,14 +163,16 @@ def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
     """Create an attempt from ``choose(library, rng)`` and go to its first question."""
     library = get_library()
     rng = random.Random(secrets.randbits(64))
+    owner = _owner(request)
     try:
         selection = choose(library, rng)
         attempt = create_attempt(
-            library, selection, _owner(request, create=True), rng, retake_of=retake_of
+            library, selection, owner or secrets.token_urlsafe(24), rng, retake_of=retake_of
         )
     except SelectionError as exc:
         return _error(request, str(exc), 400)
-    return redirect("quiz:question", attempt.pk, 1)
+    response = redirect("quiz:question", attempt.pk, 1)
+    return response if owner else _keep_owner(response, attempt.owner)
 
 
 # --- one question per screen -------------------------------------------------------------------

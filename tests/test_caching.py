@@ -169,8 +169,8 @@ def test_drafts_and_banners_never_reach_readers_through_the_cache(staff_client, 
 def test_quiz_takers_get_the_readers_copy(client, content_dir):
     reader = Client().get("/roles/ml-engineer/")
     client.get("/quiz/")
-    start(client)  # now holds a session
-    assert client.cookies.get("sessionid")
+    start(client)  # now holds the quiz's cookie (and no session: those are for staff)
+    assert client.cookies.get("quiz_owner") and not client.cookies.get("sessionid")
     taker = client.get("/roles/ml-engineer/")
     assert taker.content == reader.content
     assert taker["ETag"] == reader["ETag"]

@@ -132,6 +132,8 @@ def test_cache_is_local_without_redis_and_shared_with_it(load):
     assert cache["KEY_PREFIX"] == "staging"
     assert cache["OPTIONS"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    # without a shared cache, each process would keep its own copy of a session
+    assert load(SECRET_KEY=KEY)["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
 def test_content_and_static_locations(load, tmp_path):

@@ -126,7 +126,7 @@ def test_a_503_saves_no_session_and_writes_nothing(client, content_dir):
     ):
         response = client.post("/quiz/start/", {"mode": "article"})
     assert_unavailable(response)
-    assert "sessionid" not in response.cookies
+    assert "sessionid" not in response.cookies and "quiz_owner" not in response.cookies
     assert not Attempt.objects.exists() and not Item.objects.exists()
 
 

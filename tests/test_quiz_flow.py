@@ -59,7 +59,7 @@ def answer_all_right(client, attempt, headers=None):
 
 def test_start_ties_attempt_to_the_browser(client, content_dir):
     attempt = start(client)
-    assert client.session["quiz_owner"] == attempt.owner
+    assert client.cookies["quiz_owner"].value == attempt.owner
     assert [i.question_id for i in attempt.items.order_by("position")] == [
         "q-num",
         "q-example",

@@ -4,6 +4,7 @@ import threading
 import uuid
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError
 from django.test import Client
 
@@ -77,6 +78,34 @@ def test_someone_elses_attempt_is_forbidden(client, content_dir):
         assert response.status_code == 403, path
         assert "belongs to another browser" in response.content.decode()
     assert not Response.objects.exists()
+
+
+def test_the_quiz_token_is_its_own_cookie_and_no_session(client, content_dir, settings):
+    response = client.post("/quiz/start/", {"mode": "article"})
+    cookie = response.cookies["quiz_owner"]
+    attempt = Attempt.objects.get()
+    assert cookie.value == attempt.owner and len(cookie.value) == 32
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert not cookie["secure"]  # tests run over plain HTTP (HTTPS=0); production sets it
+    assert "sessionid" not in response.cookies and not Session.objects.exists()
+    # a second attempt keeps the same token, so both are in this browser's history
+    again = client.post("/quiz/start/", {"mode": "mock"})
+    assert "quiz_owner" not in again.cookies
+    assert set(Attempt.objects.values_list("owner", flat=True)) == {attempt.owner}
+    assert client.get(url(attempt, 1)).status_code == 200
+    assert "Cookie" in client.get("/quiz/")["Vary"]
+
+
+@pytest.mark.parametrize("forged", ["", "short", "x" * 32 + "!", "a b" * 11, "<script>" * 4])
+def test_a_malformed_quiz_cookie_is_not_an_owner(client, content_dir, forged):
+    attempt = start(client)
+    stranger = Client()
+    stranger.cookies["quiz_owner"] = forged
+    assert stranger.get(url(attempt, 1)).status_code == 403
+    response = stranger.post("/quiz/start/", {"mode": "article"})  # a fresh token instead
+    assert response.status_code == 302
+    assert response.cookies["quiz_owner"].value not in (forged, attempt.owner)
 
 
 def test_finished_attempt_takes_no_more_answers(client, content_dir):

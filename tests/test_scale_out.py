@@ -115,10 +115,10 @@ def test_an_attempt_moves_between_servers(servers, database):
     cookies: dict[str, str] = {}
     on = {"first": Browser(first.url), "second": Browser(second.url)}
     for browser in on.values():
-        browser.cookies = cookies  # one browser, one session cookie, two servers
+        browser.cookies = cookies  # one browser, one set of cookies, two servers
 
     attempt_id = start_attempt(on["first"])
-    assert {"sessionid", "csrftoken"} <= set(cookies)
+    assert {"quiz_owner", "csrftoken"} <= set(cookies)
     items = items_of(database, attempt_id)
     assert [item.kind for item in items.values()] == ["numeric", "example", "open", "multiple"]
 

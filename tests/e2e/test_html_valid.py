@@ -43,7 +43,7 @@ def answer_for(item) -> dict:
 def quiz_pages(client: Client, get) -> None:
     assert client.post("/quiz/start/", {"mode": "article"}).status_code == 302
     get("quiz-index-with-history", "/quiz/")
-    attempt = one_of_each_kind(client.session["quiz_owner"])
+    attempt = one_of_each_kind(client.cookies["quiz_owner"].value)
     base = f"/quiz/a/{attempt.pk}"
     get("results-unfinished", f"{base}/results/")
     for item in attempt.items.order_by("position"):
