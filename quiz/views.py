@@ -38,7 +38,7 @@ from .steps import Step
 # The browser's quiz token, in its own cookie rather than the session: taking the quiz then
 # reads no session (one lookup less per step) and leaves sessions to signed-in staff.
 OWNER_COOKIE = "quiz_owner"
-OWNER_MAX_AGE = 365 * 24 * 60 * 60  # seconds: a year of history on this browser
+OWNER_MAX_AGE = 365 * 24 * 60 * 60  # seconds: a year after the browser's latest attempt
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 
 
@@ -171,8 +171,8 @@ def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
         )
     except SelectionError as exc:
         return _error(request, str(exc), 400)
-    response = redirect("quiz:question", attempt.pk, 1)
-    return response if owner else _keep_owner(response, attempt.owner)
+    # (again for a known browser: its year starts over with each attempt)
+    return _keep_owner(redirect("quiz:question", attempt.pk, 1), attempt.owner)
 
 
 # --- one question per screen -------------------------------------------------------------------
