@@ -498,15 +498,7 @@ class Server:
 
     def launch(self) -> None:
         """Start gunicorn on a database and static folder that are ready, and wait for it."""
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = launch_gunicorn(self.env, self.log)
         wait_until_healthy(self.url, process=self.process)
 
     def stop(self) -> None:
@@ -527,12 +519,30 @@ class Server:
     def cleanup(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
         if self.env.get("REDIS_URL"):  # our sessions, under our own key prefix
-            import redis
+            drop_redis_keys(self.env["REDIS_URL"], self.env["CACHE_KEY_PREFIX"])
 
-            client = redis.Redis.from_url(self.env["REDIS_URL"], socket_connect_timeout=2)
-            keys = list(client.scan_iter(match=f"{self.env['CACHE_KEY_PREFIX']}:*", count=500))
-            if keys:
-                client.delete(*keys)
+
+def launch_gunicorn(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """gunicorn as `make serve` runs it, in a process group of its own, writing to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def drop_redis_keys(url: str, prefix: str) -> None:
+    """Delete the keys under one cache key prefix, and no others."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 # --- main --------------------------------------------------------------------------------------

@@ -21,7 +21,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.loadtest import Browser, Forms, free_port, hidden, wait_until_healthy
+from scripts.loadtest import (
+    Browser,
+    Forms,
+    free_port,
+    hidden,
+    launch_gunicorn,
+    wait_until_healthy,
+)
 from tests.content_factory import tree, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,15 +104,6 @@ def require_redis() -> str:
     return url
 
 
-def drop_redis_keys(url: str, prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-    if keys:
-        client.delete(*keys)
-
-
 @functools.cache
 def static_root() -> str:
     """Static files collected once per test run, as `make serve` does."""
@@ -173,15 +171,7 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Gunicorn:
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "careerguide/gunicorn.conf.py"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = launch_gunicorn(self.env, self.log)
         try:
             wait_until_healthy(self.url, timeout=60, process=self.process)
         except RuntimeError as exc:

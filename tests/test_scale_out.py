@@ -11,12 +11,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from scripts.loadtest import drop_redis_keys
 from tests.services import (
     Browser,
     Forms,
     Gunicorn,
     csrf_form,
-    drop_redis_keys,
     hidden,
     manage,
     require_postgres,
