@@ -58,6 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from scripts.loadtest import Browser, Forms, Server, hidden  # noqa: E402
+from scripts.screenshots import CHROMIUM_ARGS  # noqa: E402
 
 MAX_DURATION = 60  # seconds per row
 WRK_INSTALL = (
@@ -484,8 +485,7 @@ def lighthouse(site: Site, pages: dict[str, str], folder: Path) -> list[dict] | 
             "--output=json",
             f"--output-path={out}",
             "--quiet",
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-            "--disable-background-networking --disable-component-update --disable-sync",
+            "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS]),
         ]
         if label == "quiz question":
             command.append("--extra-headers=" + json.dumps({"Cookie": site.cookie_header()}))

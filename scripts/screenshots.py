@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; also what the browser tests and the bench use
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

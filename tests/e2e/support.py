@@ -12,17 +12,12 @@ import pytest
 from careerguide.content import get_library
 from quiz.attempts import Selection, create_attempt
 from quiz.models import Attempt
+from scripts import screenshots
 from tests.conftest import REPO
 
 CONTENT = REPO / "content"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = Path(screenshots.CHROMIUM)
+CHROMIUM_ARGS = screenshots.CHROMIUM_ARGS
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 KINDS = ("single", "multiple", "numeric", "example", "open")
 
