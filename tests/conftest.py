@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from careerguide.content.store import get_store
-from tests.content_factory import tree, write_tree
+from tests.content_factory import render_file, tree, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,6 +57,22 @@ def touch():
             os.utime(path, ns=(after + 1_000_000, after + 1_000_000))
 
     return write
+
+
+@pytest.fixture
+def draft(content_dir, touch):
+    """The test content with a draft skill and a draft question."""
+    meta, body = tree()["skills/python.md"]
+    touch(
+        content_dir / "skills/secret.md",
+        render_file({**meta, "title": "Secret skill", "draft": True}, body),
+    )
+    qmeta, qbody = tree()["questions/q-one.md"]
+    touch(
+        content_dir / "questions/q-draft.md",
+        render_file({**qmeta, "id": "q-draft", "title": "Draft question?", "draft": True}, qbody),
+    )
+    return content_dir
 
 
 @pytest.fixture

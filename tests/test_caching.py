@@ -129,16 +129,6 @@ def test_a_broken_edit_keeps_serving_the_same_page(client, content_dir, touch):
 # --- staff and drafts ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def draft(content_dir, touch):
-    meta, body = tree()["skills/python.md"]
-    touch(
-        content_dir / "skills/secret.md",
-        render_file({**meta, "title": "Secret skill", "draft": True}, body),
-    )
-    return content_dir
-
-
 def test_staff_bypass_the_cache_and_get_private_pages(staff_client, content_dir):
     reader = Client()
     cached = reader.get("/skills/stats/")

@@ -124,21 +124,6 @@ def test_never_valid_file_is_left_out_and_reported(client, content_dir, touch, c
 # --- drafts ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def draft(content_dir, touch):
-    meta, body = tree()["skills/python.md"]
-    touch(
-        content_dir / "skills/secret.md",
-        render_file({**meta, "title": "Secret skill", "draft": True}, body),
-    )
-    qmeta, qbody = tree()["questions/q-one.md"]
-    touch(
-        content_dir / "questions/q-draft.md",
-        render_file({**qmeta, "id": "q-draft", "title": "Draft question?", "draft": True}, qbody),
-    )
-    return content_dir
-
-
 def test_drafts_are_hidden_from_every_public_surface(client, draft):
     assert client.get("/skills/secret/").status_code == 404
     for url in ("/skills/", "/", "/sitemap.xml", "/roles/ml-engineer/", "/quiz/"):
