@@ -158,15 +158,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Template fragments that never change while a process runs (the site header and footer, the
-# links to the hashed static files): kept in each process's memory, where a lookup is cheaper
-# than rendering them, unlike a round trip to Redis. A deploy starts new processes, so they
-# never outlive their templates or static files; with DEBUG, where templates are edited under
-# a running server, they are not kept at all. Their own store, apart from the default cache's.
+# Rendered template fragments: the site header and footer and the links to the hashed static
+# files, which never change while a process runs, and the parts of a quiz question that only
+# its content decides (keyed by that content). Kept in each process's memory, where a lookup
+# is cheaper than rendering them, unlike a round trip to Redis. A deploy starts new processes,
+# so they never outlive their templates or static files; with DEBUG, where templates are
+# edited under a running server, they are not kept at all. Their own store, apart from the
+# default cache's: at most 5,000, a few KB each, the least recently used dropped first.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends."
-    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "careerguide.cache.FragmentCache",
     "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
 # Sessions (signed-in staff only: quiz takers hold a cookie of their own) are read from the
