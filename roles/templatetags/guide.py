@@ -23,8 +23,11 @@ def ld_json(data) -> str:
 @register.simple_tag(takes_context=True)
 def canonical_url(context, path=None) -> str:
     request = context.get("request")
-    if request is None:
-        return ""
+    return "" if request is None else absolute_url(request, path)
+
+
+def absolute_url(request, path: str | None = None) -> str:
+    """The page's address (or ``path``'s) on SITE_URL if set, else on the request's host."""
     path = path or request.path
     base = getattr(settings, "SITE_URL", "")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
@@ -51,14 +54,17 @@ def nav_current(context, prefix: str) -> str:
     return mark_safe(' aria-current="page"') if current else ""
 
 
-@register.simple_tag(takes_context=True)
-def nav_section(context) -> str:
+def section_of(path: str) -> str:
     """The path up to its first folder ("/", "/roles/", "/pay/"...): everything that
     ``nav_current`` looks at for prefixes of one folder, so it keys the cached site header."""
-    request = context.get("request")
-    path = request.path if request is not None else ""
     end = path.find("/", 1)
     return path if end < 0 else path[: end + 1]
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    request = context.get("request")
+    return section_of(request.path if request is not None else "")
 
 
 @register.inclusion_tag("includes/emphasis.html")
