@@ -113,6 +113,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The quiz's question page and the panels its answers swap in (careerguide/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "careerguide.jinja2.environment",
+            "context_processors": ["careerguide.context_processors.site"],
+        },
+    },
 ]
 
 WSGI_APPLICATION = "careerguide.wsgi.application"

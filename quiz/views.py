@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -197,11 +198,17 @@ def _panel_context(request, step: Step, item: Item, form=None, notice: str = "")
         "notice": notice,
     }
     if response is None:
-        context["form"] = form = form or answer_form(item)
-        context["field"] = field = form[next(iter(form.fields))]
-        if item.kind in ("single", "multiple"):
-            context["options"] = options(field)
+        context["answering"] = True
         context["action"] = reverse("quiz:answer", args=[step.attempt.pk, item.position])
+        if form is None:
+            # A fresh form's fields follow from the question alone, so the template keeps them
+            # rendered by content (answer_form.html): the form is built only to render them.
+            context["pristine"] = True
+            form = SimpleLazyObject(lambda: answer_form(item))
+        context["form"] = form
+        context["field"] = field = SimpleLazyObject(lambda: form[next(iter(form.fields))])
+        if item.kind in ("single", "multiple"):
+            context["options"] = SimpleLazyObject(lambda: options(field))
     else:
         key = item.key
         context["key"] = key
@@ -252,8 +259,9 @@ def _render_question(request, step: Step, item: Item, *, form=None, notice="", s
     context = _panel_context(request, step, item, form=form, notice=notice)
     template = "quiz/question.html"
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        template += "#panel"
-    return render(request, template, context, status=status)
+        template = "quiz/panel.html"
+    # Jinja2: every step renders one of these, for one taker (careerguide/jinja2.py)
+    return render(request, template, context, status=status, using="jinja2")
 
 
 @require_GET
