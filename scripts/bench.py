@@ -1,24 +1,30 @@
 #!/usr/bin/env python
 """Throughput of each kind of page, against the physical limit of this stack.
 
-    python scripts/bench.py [--duration 5] [--warmup 1] [--connections 16] [--write]
+    python scripts/bench.py [--duration 3] [--rounds 3] [--connections 16] [--write]
 
 Starts the production server as `make serve` does (gunicorn with careerguide/gunicorn.conf.py,
 DEBUG off, a throwaway SECRET_KEY, plain HTTP, SQLite in a temporary folder, or DATABASE_URL
 when set) on a free loopback port, and loads it from another process with wrk
 (`apt-get install -y wrk`), one row at a time: a warm-up, then the same number of seconds
 and connections for every row, on the same workers and threads (one worker of four threads
-by default, see --workers; worker recycling is off during the run). Two baselines are
-measured in the same run, at its start and again at its end (their mean is used):
+by default, see --workers; worker recycling is off during the run). Every row runs in each
+of several rounds (--rounds), and two baselines are measured at the start and the end of
+each round:
 
 - a static file of the home page's size, served by WhiteNoise: the physical limit, since
   WhiteNoise answers before sessions, CSRF, authentication and the view;
 - a trivial Django view returning a constant page through the whole middleware stack
   (careerguide/benchmark.py, routed only with BENCHMARK_VIEWS=1).
 
-Each page is quoted as a ratio to both: the machines are shared and noisy, so ratios from
-one run are the figures to compare, not absolute rates. The answer POST rows send a real
-first answer each time (scored, stored, its feedback rendered as htmx asks): the script
+Each page is quoted as a ratio to both, the median over the rounds of its ratio to the
+round's baselines: the machines are shared and noisy (rates drift by a fifth within a
+minute), so ratios taken side by side are the figures to compare, not absolute rates. The
+quiz question row shows question 1 of many attempts in turn, copies of mock interviews
+started as the site starts them (questions drawn, choices shuffled), each opened first so
+that the worker keeps its snapshot, as after the taker's previous step. The answer POST
+rows send a real first answer each time (scored, stored, its feedback rendered as htmx
+asks): the script
 starts one attempt through the site (CSRF token and session cookie from real responses),
 copies it into many attempts of the same owner in the database, and a wrk Lua script posts
 to a different attempt on every request. For the first row each attempt's question is
@@ -66,6 +72,7 @@ WRK_INSTALL = (
     "(elsewhere: your package manager's wrk, e.g. brew install wrk)."
 )
 STATIC_BASELINE = "bench/baseline.html"
+BASELINES = {"static file": "static", "trivial view": "trivial"}
 COLD_ANSWER = "answer POST, attempt new to the worker"
 ANSWER_BATCH = 2000
 REPORT = REPO / "docs" / "benchmarks.md"
@@ -121,6 +128,20 @@ end
 """
 
 
+# Each GET shows question 1 of the next attempt in the file given as the first argument.
+LUA_QUESTION = """
+local ids = {}
+local next_id = 0
+init = function(args)
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+end
+request = function()
+  next_id = next_id + 1
+  return wrk.format("GET", "/quiz/a/" .. ids[((next_id - 1) % #ids) + 1] .. "/q/1/")
+end
+"""
+
+
 @dataclass
 class Row:
     label: str
@@ -131,6 +152,16 @@ class Row:
     requests: int = 0
     errors: int = 0
     runs: list[float] = field(default_factory=list)
+    # this row's rate over each round's baseline, by baseline ("static", "trivial")
+    ratios: dict[str, list[float]] = field(default_factory=dict)
+
+    def ratio(self, base: Row) -> float:
+        """The median over the rounds of the rate over ``base``'s rate in the same round
+        (with no rounds recorded, over ``base``'s mean rate)."""
+        kept = self.ratios.get(BASELINES.get(base.label, ""))
+        if kept:
+            return statistics.median(kept)
+        return self.rps / base.rps if base.rps else 0.0
 
 
 def lua_script(folder: Path, name: str, headers: dict[str, str], body: str = "") -> Path:
@@ -257,23 +288,28 @@ class Site:
         browser.close()
         return question
 
-    def make_attempts(self, count: int) -> list[str]:
-        """``count`` unanswered copies of the started attempt, for the same owner."""
+    def make_attempts(self, count: int, sources: list | None = None) -> list[str]:
+        """``count`` unanswered copies of the started attempt (or of ``sources`` in turn),
+        for the same owner."""
         from django.db import transaction
 
         from quiz.models import Attempt, Item
 
-        source = self.template_attempt
-        items = list(Item.objects.filter(attempt=source).order_by("position"))
+        sources = sources or [self.template_attempt]
+        items = {
+            source.pk: list(Item.objects.filter(attempt=source).order_by("position"))
+            for source in sources
+        }
         made: list[str] = []
         while len(made) < count:
             batch = min(ANSWER_BATCH, count - len(made))
-            attempts = [
-                Attempt(id=uuid.uuid4(), owner=self.owner, mode=source.mode, label=source.label)
-                for _ in range(batch)
+            copies = [
+                (Attempt(id=uuid.uuid4(), owner=self.owner, mode=s.mode, label=s.label), s)
+                for i in range(batch)
+                for s in [sources[(len(made) + i) % len(sources)]]
             ]
             with transaction.atomic():
-                Attempt.objects.bulk_create(attempts)
+                Attempt.objects.bulk_create([attempt for attempt, _ in copies])
                 Item.objects.bulk_create(
                     [
                         Item(
@@ -286,17 +322,41 @@ class Site:
                             asked=item.asked,
                             key=item.key,
                         )
-                        for attempt in attempts
-                        for item in items
+                        for attempt, source in copies
+                        for item in items[source.pk]
                     ],
                     batch_size=1000,
                 )
-            made += [str(a.id) for a in attempts]
+            made += [str(attempt.id) for attempt, _ in copies]
         self.attempt_ids += made
         return made
 
+    def start_attempts(self, count: int, seed: int = 1) -> list:
+        """``count`` mock interviews started as the site starts them (their questions drawn
+        and their choices shuffled at random), for the same owner."""
+        import random
+
+        from careerguide.content import get_library
+        from quiz.attempts import create_attempt, select
+
+        library, rng = get_library(), random.Random(seed)
+        started = [
+            create_attempt(library, select(library, "mock", "", rng), self.owner, rng)
+            for _ in range(count)
+        ]
+        self.attempt_ids += [str(a.pk) for a in started]
+        return started
+
+    def resume(self, attempt_ids: list[str], threads: int = 4) -> None:
+        """Open each attempt (its resume link, which redirects to its question): the worker
+        then keeps its snapshot, as after the taker's previous step, without showing it."""
+        self._each(attempt_ids, "/quiz/a/{}/", 302, threads)
+
     def show(self, attempt_ids: list[str], threads: int = 4) -> None:
         """Fetch question 1 of each attempt, as the taker's browser does before answering."""
+        self._each(attempt_ids, "/quiz/a/{}/q/1/", 200, threads)
+
+    def _each(self, attempt_ids: list[str], path: str, status: int, threads: int) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         def fetch(ids: list[str]) -> None:
@@ -304,9 +364,9 @@ class Site:
             browser.cookies = dict(self.cookies)
             try:
                 for attempt_id in ids:
-                    page = browser.get(f"/quiz/a/{attempt_id}/q/1/")
-                    if page.status != 200:
-                        raise RuntimeError(f"question 1 of {attempt_id} answered {page.status}")
+                    page = browser.get(path.format(attempt_id))
+                    if page.status != status:
+                        raise RuntimeError(f"{path.format(attempt_id)} answered {page.status}")
             finally:
                 browser.close()
 
@@ -541,60 +601,82 @@ def run_row(site: Site, row: Row, script: Path, args, extra=(), warm_extra=None)
     )
 
 
+QUESTION_SOURCES = 200  # mock interviews started as the site does, copied for the question row
+QUESTION_ATTEMPTS = 1500  # fewer than a worker keeps (quiz/steps.py), so each stays warm
+
+
 def measure(site: Site, pages: dict[str, str], args, folder: Path) -> list[Row]:
+    """Every row, in ``args.rounds`` rounds. Each round measures the baselines at its start and
+    its end, and each row's ratios are taken to the mean of the round's two: the median over
+    the rounds is the figure quoted, so a slow spell of the machine moves one round's ratios,
+    not the result."""
     plain = lua_script(folder, "get", {})
-    static = Row("static file", f"/static/{STATIC_BASELINE}")
-    trivial = Row("trivial view", "/bench/trivial/")
-    rows = [static, trivial]
-    for row in (static, trivial):
-        run_row(site, row, plain, args)
-
-    for label, path in pages.items():
-        row = Row(label, path)
-        rows.append(row)
-        run_row(site, row, plain, args)
-
     question_path = site.start_quiz()
-    with_session = lua_script(folder, "session", {"Cookie": site.cookie_header()})
-    question = Row("quiz question", question_path)
-    rows.append(question)
-    run_row(site, question, with_session, args)
-
+    cookie = site.cookie_header()
+    # The question row shows question 1 of many attempts, drawn and shuffled as the site
+    # does, each about once or twice a row, as takers see them: after their previous step
+    # (so the worker keeps the attempt's snapshot, see Site.resume), not after a reload.
+    sources = site.start_attempts(QUESTION_SOURCES)
+    shown = site.make_attempts(QUESTION_ATTEMPTS, sources)
+    (folder / "shown.txt").write_text("\n".join(shown) + "\n")
+    question_script = lua_script(folder, "question", {"Cookie": cookie}, LUA_QUESTION)
     answer_script = lua_script(
         folder,
         "answer",
         {
-            "Cookie": site.cookie_header(),
+            "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
             "HX-Request": "true",
         },
         LUA_ANSWER,
     )
-    # Fresh attempts for each warm-up and run, at the question page's rate and more. A taker's
-    # browser fetches a question before answering it, so the worker has usually seen the
-    # attempt (its snapshot is kept): the first answer row does the same. The second answers
-    # attempts no worker has seen, as when the answer reaches another worker than the question.
-    for label, shown in (("answer POST", True), (COLD_ANSWER, False)):
-        warm_ids = site.make_attempts(int(question.rps * args.warmup * 1.5) + 200)
-        run_ids = site.make_attempts(int(question.rps * args.duration * 1.5) + 500)
-        if shown:  # last answered first: the first to be answered are the freshest kept
-            site.show([*reversed(run_ids), *reversed(warm_ids)])
-        (folder / "warm.txt").write_text("\n".join(warm_ids) + "\n")
-        (folder / "run.txt").write_text("\n".join(run_ids) + "\n")
-        answer = Row(label, question_path + "answer/")
-        rows.append(answer)
-        run_row(
-            site,
-            answer,
-            answer_script,
-            args,
-            [str(folder / "run.txt"), site.answer_body],
-            [str(folder / "warm.txt"), site.answer_body],
-        )
-        print(f"  ({_answered(run_ids)} of {len(run_ids)} prepared attempts answered)")
 
-    for row in (trivial, static):  # again at the end: the mean of both is the baseline
-        run_row(site, row, plain, args)
+    static = Row("static file", f"/static/{STATIC_BASELINE}")
+    trivial = Row("trivial view", "/bench/trivial/")
+    page_rows = [Row(label, path) for label, path in pages.items()]
+    question = Row("quiz question", question_path)
+    answers = [Row(label, question_path + "answer/") for label in ("answer POST", COLD_ANSWER)]
+    rows = [static, trivial, *page_rows, question, *answers]
+    shown_file = [str(folder / "shown.txt")]
+    for number in range(1, args.rounds + 1):
+        print(f"Round {number} of {args.rounds}:", flush=True)
+        for row in (static, trivial):
+            run_row(site, row, plain, args)
+        for row in page_rows:
+            run_row(site, row, plain, args)
+        site.resume(shown)  # again each round: the answer rows' attempts take their place
+        run_row(site, question, question_script, args, shown_file, shown_file)
+        # Fresh attempts for each warm-up and run, at the question page's rate and more. A
+        # taker's browser fetches a question before answering it, so the worker has usually
+        # seen the attempt (its snapshot is kept): the first answer row does the same. The
+        # second answers attempts no worker has seen, as when the answer reaches another
+        # worker than the question did.
+        for answer, fetched in zip(answers, (True, False), strict=True):
+            warm_ids = site.make_attempts(int(question.runs[-1] * args.warmup * 1.5) + 200)
+            run_ids = site.make_attempts(int(question.runs[-1] * args.duration * 1.5) + 500)
+            if fetched:  # last answered first: the first to be answered are the freshest kept
+                site.show([*reversed(run_ids), *reversed(warm_ids)])
+            (folder / "warm.txt").write_text("\n".join(warm_ids) + "\n")
+            (folder / "run.txt").write_text("\n".join(run_ids) + "\n")
+            run_row(
+                site,
+                answer,
+                answer_script,
+                args,
+                [str(folder / "run.txt"), site.answer_body],
+                [str(folder / "warm.txt"), site.answer_body],
+            )
+            print(f"  ({_answered(run_ids)} of {len(run_ids)} prepared attempts answered)")
+        for row in (trivial, static):
+            run_row(site, row, plain, args)
+        bases = {
+            "static": statistics.mean(static.runs[-2:]),
+            "trivial": statistics.mean(trivial.runs[-2:]),
+        }
+        for row in rows:
+            rate = statistics.mean(row.runs[-2:]) if row.label in BASELINES else row.runs[-1]
+            for name, base in bases.items():
+                row.ratios.setdefault(name, []).append(rate / base)
     return rows
 
 
@@ -607,33 +689,40 @@ def _answered(ids: list[str]) -> int:
     )
 
 
-def ratio(value: float, base: float) -> float:
-    return value / base if base else 0.0
-
-
 def table(rows: list[Row]) -> str:
-    static = next(r for r in rows if r.label == "static file").rps
-    trivial = next(r for r in rows if r.label == "trivial view").rps
+    bases = {
+        "static": next(r for r in rows if r.label == "static file"),
+        "trivial": next(r for r in rows if r.label == "trivial view"),
+    }
+    rounds = max((len(r.ratios.get("trivial", ())) for r in rows), default=0)
     lines = [
-        "| Page | Requests/s | p50 ms | p99 ms | ÷ static file | ÷ trivial view | Target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| Page | Requests/s | p50 ms | p99 ms | ÷ static file | ÷ trivial view | "
+        + ("÷ trivial, each round | " if rounds > 1 else "")
+        + "Target |",
+        "|---|---:|---:|---:|---:|---:|" + ("---|" if rounds > 1 else "") + "---|",
     ]
     for row in rows:
+        ratios = {name: row.ratio(base) for name, base in bases.items()}
         target = TARGETS.get(row.label)
         verdict = ""
         if target:
             misses = [
-                f"÷ {base} {ratio(row.rps, static if base == 'static' else trivial):.2f} < {want}"
-                for base, want in target.items()
-                if ratio(row.rps, static if base == "static" else trivial) < want
+                f"÷ {name} {ratios[name]:.2f} < {want}"
+                for name, want in target.items()
+                if ratios[name] < want
             ]
-            wanted = ", ".join(f"≥ {want} × {base}" for base, want in target.items())
+            wanted = ", ".join(f"≥ {want} × {name}" for name, want in target.items())
             verdict = f"{wanted}: " + (f"**missed** ({'; '.join(misses)})" if misses else "met")
         if row.errors:
             verdict += f" ({row.errors} errors)"
+        each = (
+            " ".join(f"{r:.2f}" for r in row.ratios.get("trivial", ())) + " | "
+            if rounds > 1
+            else ""
+        )
         lines.append(
             f"| {row.label} | {row.rps:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | "
-            f"{ratio(row.rps, static):.2f} | {ratio(row.rps, trivial):.2f} | {verdict} |"
+            f"{ratios['static']:.2f} | {ratios['trivial']:.2f} | {each}{verdict} |"
         )
     return "\n".join(lines)
 
@@ -693,8 +782,11 @@ def report(args, rows, fresh, weights, scores, site: Site) -> str:
 {args.workers} worker(s) x {args.threads} threads for every row. wrk on the same machine: 1 thread,
 {args.connections} connections, {args.warmup:g} s warm-up then {args.duration:g} s per row,
 no `Accept-Encoding` (every row sends the same uncompressed bytes it would to a client that
-does not ask for compression). The baselines were measured at the start and the end of the run;
-the mean is used.
+does not ask for compression). {args.rounds} round(s) of every row: each round measures the
+baselines at its start and its end, each row's ratios are to the mean of the two, and the
+ratios quoted are the medians over the rounds (the rates, the means). The quiz question row
+shows question 1 of {QUESTION_ATTEMPTS:,} attempts in turn, copies of {QUESTION_SOURCES} mock
+interviews drawn and shuffled as the site does.
 
 On this stack the static file costs about as much as the trivial view: gunicorn's own work
 (HTTP parsing in Python, the access log) dominates both, and WhiteNoise answers from the
@@ -726,7 +818,8 @@ another origin.
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=5, help="seconds per row (default 5)")
+    parser.add_argument("--duration", type=float, default=3, help="seconds per row (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every row (default 3)")
     parser.add_argument("--warmup", type=float, default=1, help="warm-up seconds (default 1)")
     parser.add_argument("--connections", type=int, default=16, help="open connections (16)")
     # One worker by default: the load generator needs a core of its own, and gunicorn's
@@ -740,8 +833,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 < args.duration <= MAX_DURATION or not 0 < args.warmup <= MAX_DURATION:
         parser.error(f"--duration and --warmup must be in (0, {MAX_DURATION}] seconds")
-    if not 0 < args.connections <= 512 or args.workers < 1 or args.threads < 1:
-        parser.error("--connections must be in [1, 512], --workers and --threads at least 1")
+    if not 0 < args.connections <= 512 or min(args.workers, args.threads, args.rounds) < 1:
+        parser.error(
+            "--connections must be in [1, 512], --workers, --threads and --rounds at least 1"
+        )
     if shutil.which("wrk") is None:
         print(WRK_INSTALL, file=sys.stderr)
         return 2
