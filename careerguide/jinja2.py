@@ -14,30 +14,28 @@ from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import defaultfilters
 from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django_htmx.jinja import htmx_script
 from jinja2 import Environment
 
 from roles.templatetags.guide import absolute_url, section_of
 
 
-def url(name: str, *args) -> str:
-    return reverse(name, args=args)
-
-
-def kept(name: str, *vary_on, caller) -> SafeString:
-    """``{% call kept("name", value, ...) %}...{% endcall %}``: the block's output, rendered once
-    for each set of values and kept in the fragments cache, as ``{% cache None name value ... %}``
-    does in Django's templates."""
+def _fragment(name: str, vary_on, render) -> SafeString:
+    """``render()``'s output, kept in the fragments cache under the key ``{% cache None name
+    vary_on... %}`` gives it in Django's templates."""
     cache = caches["fragments"]
     key = make_template_fragment_key(name, vary_on)
     value = cache.get(key)
     if value is None:
-        value = mark_safe(caller())  # noqa: S308 (the block's own output, escaped by Jinja2)
+        value = mark_safe(render())  # noqa: S308 (a template's output, escaped as it rendered)
         cache.set(key, value, None)
     return value
+
+
+def kept(name: str, *vary_on, caller) -> SafeString:
+    """``{% call kept("name", value, ...) %}...{% endcall %}``: the block's output, rendered once
+    for each set of values and kept."""
+    return _fragment(name, vary_on, caller)
 
 
 # The site's chrome, in Django templates shared with base.html, and the values it varies on.
@@ -52,26 +50,14 @@ def site_fragment(name: str, request) -> SafeString:
     """What every page's head carries (asset links, htmx settings), the site header or the
     footer, as base.html renders and keeps them, under the same fragment cache keys."""
     template, vary = _CHROME[name]
-    vary_on = vary(request)
-    cache = caches["fragments"]
-    key = make_template_fragment_key(f"site_{name}", vary_on)
-    value = cache.get(key)
-    if value is None:
-        value = mark_safe(render_to_string(template, request=request))  # noqa: S308
-        cache.set(key, value, None)
-    return value
+    return _fragment(
+        f"site_{name}", vary(request), lambda: render_to_string(template, request=request)
+    )
 
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(
-        url=url,
-        static=static,
-        htmx_script=htmx_script,
-        canonical_url=absolute_url,
-        kept=kept,
-        site_fragment=site_fragment,
-    )
+    env.globals.update(canonical_url=absolute_url, kept=kept, site_fragment=site_fragment)
     env.filters.update(
         capfirst=defaultfilters.capfirst,
         floatformat=defaultfilters.floatformat,

@@ -122,5 +122,5 @@ def test_the_fragment_cache_is_bounded_and_expires():
     assert fragments.get("brief") is None
 
 
-def test_served_sites_keep_fragments_in_the_fragment_cache(settings):
+def test_served_sites_keep_fragments_in_the_fragment_cache():
     assert isinstance(caches["fragments"], FragmentCache)
