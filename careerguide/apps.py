@@ -7,3 +7,6 @@ class CareerGuideConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the content checks
+        from .csrf import install
+
+        install()

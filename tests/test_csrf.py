@@ -1,0 +1,66 @@
+"""CSRF tokens: drawn in one call to the random source, and still checked by Django."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.middleware import csrf as django_csrf
+from django.test import Client
+
+from careerguide import csrf
+from quiz.models import Attempt, Response
+from tests.test_quiz_flow import right_answer, url
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+
+
+def test_django_draws_its_secrets_and_masks_with_it():
+    assert django_csrf._get_new_csrf_string is csrf.new_csrf_string
+
+
+def test_strings_have_the_length_and_alphabet_django_checks():
+    drawn = {csrf.new_csrf_string() for _ in range(500)}
+    assert len(drawn) == 500  # no repeats
+    for value in drawn:
+        assert len(value) == django_csrf.CSRF_SECRET_LENGTH
+        assert not django_csrf.invalid_token_chars_re.search(value)
+
+
+def test_every_character_is_used_and_biased_bytes_are_dropped(monkeypatch):
+    draws = iter([bytes(range(256))[:40], bytes(range(248, 256)) * 5, bytes(range(40))])
+    monkeypatch.setattr(csrf.os, "urandom", lambda n: next(draws)[:n])
+    # 0..39 map to the first 40 characters; a draw of bytes 248..255 (which would favour the
+    # first characters) gives none; the rest of the string comes from the next draw.
+    assert csrf.new_csrf_string() == csrf.ALPHABET[:32]
+    monkeypatch.setattr(csrf.os, "urandom", lambda n: bytes(range(200, 240)))
+    assert csrf.new_csrf_string() == "".join(csrf.ALPHABET[b % 62] for b in range(200, 232))
+
+
+def _start(client) -> tuple[Attempt, str]:
+    """Start an attempt as a browser does; returns it and the token its first question shows."""
+    token = TOKEN.search(client.get("/quiz/").content.decode()).group(1)
+    response = client.post("/quiz/start/", {"mode": "article", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    attempt = Attempt.objects.latest("created_at")
+    shown = TOKEN.search(client.get(url(attempt, 1)).content.decode()).group(1)
+    assert shown != token  # masked afresh for each page...
+    unmask = django_csrf._unmask_cipher_token
+    assert unmask(shown) == unmask(token) == client.cookies["csrftoken"].value  # ...one secret
+    return attempt, shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", ["missing", "altered"])
+def test_an_answer_needs_the_token_the_page_showed(content_dir, tamper):
+    client = Client(enforce_csrf_checks=True)
+    attempt, token = _start(client)
+    answer = right_answer(attempt.items.get(position=1))
+    refused = dict(answer)
+    if tamper == "altered":
+        refused["csrfmiddlewaretoken"] = token[:-1] + ("b" if token[-1] == "a" else "a")
+    assert client.post(url(attempt, 1, "answer"), refused).status_code == 403
+    assert not Response.objects.exists()
+    answered = client.post(url(attempt, 1, "answer"), {**answer, "csrfmiddlewaretoken": token})
+    assert answered.status_code in (200, 302)
+    assert Response.objects.count() == 1
