@@ -41,6 +41,7 @@ def kept(name: str, *vary_on, caller) -> SafeString:
 # The site's chrome, in Django templates shared with base.html, and the values it varies on.
 _CHROME = {
     "head": ("includes/site_head.html", lambda request: ()),
+    "htmx": ("includes/htmx.html", lambda request: ()),
     "header": ("includes/site_header.html", lambda request: (section_of(request.path),)),
     "footer": ("includes/site_footer.html", lambda request: ()),
 }

@@ -86,12 +86,16 @@ def test_the_question_page_shares_the_guide_pages_chrome(client, content_dir):
     attempt = start(client)
     question = client.get(url(attempt, 1)).content.decode()  # Jinja2
     landing = client.get("/quiz/").content.decode()  # Django's templates, same section
+    search = client.get("/search/").content.decode()  # Django's templates, with htmx too
     for start_, end in (
         ('<header class="site-header">', "</header>"),
         ('<footer class="site-footer">', "</footer>"),
-        ('<meta name="color-scheme"', "</script>"),  # what every head carries
+        ('<meta name="color-scheme"', 'type="image/svg+xml">'),  # what every head carries
     ):
         assert _between(question, start_, end) == _between(landing, start_, end)
+    htmx = ('<meta name="htmx-config"', "</script>")
+    assert _between(question, *htmx) == _between(search, *htmx)
+    assert "<script src" not in landing  # its start form needs no htmx
     assert 'aria-current="page">Quiz</a>' in question
     assert '<meta name="robots" content="noindex">' in question
     assert f'<meta property="og:url" content="http://testserver{url(attempt, 1)}">' in question

@@ -72,6 +72,7 @@ class PageAudit(HTMLParser):
         self.in_script: str | None = None
         self.json_ld: list[str] = []
         self.htmx_config: str | None = None
+        self.scripts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs_d = dict(attrs)
@@ -92,6 +93,7 @@ class PageAudit(HTMLParser):
                 self.in_script = "ld+json"
             elif attrs_d.get("src"):
                 self.in_script = "src"
+                self.scripts.append(attrs_d["src"])
             else:
                 self.problems.append(f"inline <script type={kind!r}>")
                 self.in_script = "inline"
@@ -121,7 +123,7 @@ def assert_clean_html(response, label: str, *, full_page: bool = True) -> PageAu
     assert page.problems == [], label
     for block in page.json_ld:
         json.loads(block)  # data, parseable as such
-    if full_page:
+    if full_page and page.scripts:  # htmx, on the pages that use it, with its settings
         assert page.htmx_config is not None, f"{label}: no htmx-config meta"
         config = json.loads(page.htmx_config)
         assert config["includeIndicatorStyles"] is False, label
@@ -168,6 +170,21 @@ def test_every_page_type_carries_the_headers_and_no_inline_code(client, finished
         assert response.status_code in (200, 400, 404), (label, response.status_code)
         assert_security_headers(response, label)
         assert_clean_html(response, label, full_page=full_page)
+
+
+def test_only_the_pages_that_use_htmx_load_it(client, finished):
+    """The guide's pages work as plain links and forms: they load no JavaScript at all."""
+    uses_htmx = {"comparison", "quiz question", "search"}
+    for label, path, headers, full_page in page_requests(finished):
+        if not full_page:
+            continue
+        page = audit(client.get(path, headers=headers).content.decode())
+        if label in uses_htmx:
+            assert len(page.scripts) == 1 and "htmx" in page.scripts[0], label
+            assert page.htmx_config is not None, label
+        else:
+            assert page.scripts == [], label
+            assert page.htmx_config is None, label
 
 
 def test_form_errors_and_refusals_carry_the_headers(client, content_dir):
