@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, router
 from django.http import Http404
 
@@ -192,9 +193,25 @@ state_rows = AttemptRows(_STATE)
 first_rows = AttemptRows(_STATE + _FIRST_TIME)  # the first time: the snapshot too
 
 
+# A question's share is counted from its answers, so counting grows with them: with a few
+# thousand, it cost an answer more than everything else it does. From SHARE_KEPT_FROM answers
+# on, each process keeps the share for SHARE_KEPT_SECONDS (a percentage of hundreds of answers
+# does not visibly move in a minute) and answering costs no count; below that it is counted
+# every time, so the first takers see their own answers in it.
+SHARE_KEPT_FROM = 200
+SHARE_KEPT_SECONDS = 60
+shares = LocMemCache(
+    "quiz-takers-shares", {"TIMEOUT": SHARE_KEPT_SECONDS, "OPTIONS": {"MAX_ENTRIES": 2000}}
+)
+
+
 def takers_share(question_id: str) -> dict[str, int] | None:
     """How many scored answers a question has, and the percentage fully right; None when it
-    has none. Shown with every answer's feedback, so written once, like AttemptRows."""
+    has none. Shown with every answer's feedback, so written once, like AttemptRows, and kept
+    a while once the question has many answers."""
+    kept = shares.get(question_id)
+    if kept is not None:
+        return kept
     connection = connections[router.db_for_read(Response)]
     qn = connection.ops.quote_name
     score = qn(Response._meta.get_field("score").column)
@@ -209,7 +226,10 @@ def takers_share(question_id: str) -> dict[str, int] | None:
         answered, right = cursor.fetchone()
     if not answered:
         return None
-    return {"answered": answered, "percent": round(100 * right / answered)}
+    share = {"answered": answered, "percent": round(100 * right / answered)}
+    if answered >= SHARE_KEPT_FROM:
+        shares.set(question_id, share)
+    return share
 
 
 @dataclass

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from careerguide.content.store import get_store
+from quiz import steps
 from tests.content_factory import render_file, tree, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,6 +17,7 @@ def _clear_cache() -> None:
     # Each process's rendered fragments (header, footer, asset links): a test may change the
     # settings they were rendered with, such as the static files storage.
     caches["fragments"].clear()
+    steps.shares.clear()  # questions' takers' shares, kept by each process
 
     prefix = cache.key_prefix
     if prefix and hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis
