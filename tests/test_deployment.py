@@ -101,22 +101,6 @@ def test_database_defaults_to_sqlite_in_wal_mode(load):
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
 
 
-def test_sqlite_connections_log_ahead_and_read_through_a_memory_map(
-    load, tmp_path, django_db_blocker
-):
-    from django.db.utils import ConnectionHandler
-
-    db = load(SECRET_KEY=KEY, DATABASE_URL=f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
-    connection = ConnectionHandler({"default": db["DATABASES"]["default"]})["default"]
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            assert cursor.fetchone()[0] == "wal"
-            cursor.execute("PRAGMA mmap_size")
-            assert cursor.fetchone()[0] == 256 * 1024 * 1024
-        connection.close()
-
-
 def test_postgres_through_psycopg3_with_persistent_checked_connections(load):
     import psycopg
 
