@@ -326,16 +326,17 @@ def answer(request, attempt_id, position):
         score, scored_at = None, None
     else:
         detail, score, scored_at = outcome.detail, outcome.score, timezone.now()
+    response = Response(
+        item_id=item.pk,  # not item=: that would cache the answer on the shared item
+        question_id=item.question_id,
+        answer=given,
+        score=score,
+        detail=detail,
+        scored_at=scored_at,
+    )
     try:
         with transaction.atomic():
-            response = Response.objects.create(
-                item_id=item.pk,  # not item=: that would cache the answer on the shared item
-                question_id=item.question_id,
-                answer=given,
-                score=score,
-                detail=detail,
-                scored_at=scored_at,
-            )
+            steps.response_insert.save(response)
     except IntegrityError:  # a concurrent submit of the same question won the race
         step = _load(request, attempt_id)
         return _conflict(request, step, step.item(position), ANSWERED)

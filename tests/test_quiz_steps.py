@@ -4,6 +4,7 @@ import json
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.test import Client
 
@@ -189,3 +190,28 @@ def test_the_takers_share_counts_scored_answers_only(attempt):
         Response.objects.create(item=item, question_id=item.question_id, answer={}, score=score)
     # two scored answers, one fully right; the unmarked one is not counted
     assert steps.takers_share(items[4].question_id) == {"answered": 2, "percent": 50}
+
+
+def test_an_answer_inserted_once_compiled_is_the_row_the_orm_writes(client, attempt):
+    from django.db import connection
+
+    items = list(attempt.items.order_by("position"))
+    values = [
+        {"answer": {"value": "0.8", "text": "é <b>"}, "score": 1.0, "detail": {"tp": [1, 2]}},
+        {"answer": {"choices": ["a", "c"]}, "score": None, "detail": {}},
+    ]
+    for item, other, given in zip(items[:2], items[2:4], values, strict=True):
+        fast = Response(item_id=item.pk, question_id=item.question_id, **given)
+        steps.response_insert.save(fast)
+        slow = Response.objects.create(item_id=other.pk, question_id=other.question_id, **given)
+        assert fast.pk is not None and not fast._state.adding
+        assert fast._state.db == slow._state.db == connection.alias
+        stored = Response.objects.get(pk=fast.pk)
+        for name in ("answer", "score", "detail", "scored_at"):
+            assert getattr(stored, name) == getattr(slow, name), name
+        assert (stored.answer, stored.score, stored.detail) == tuple(given.values())
+        assert (stored.item_id, stored.question_id) == (item.pk, item.question_id)
+        assert abs(stored.answered_at - slow.answered_at).total_seconds() < 5  # auto_now_add
+        assert stored.answered_at == fast.answered_at
+    with pytest.raises(IntegrityError), transaction.atomic():  # one answer per item
+        steps.response_insert.save(Response(item_id=items[0].pk, question_id="x", answer={}))
