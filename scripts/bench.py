@@ -154,6 +154,8 @@ class Row:
     runs: list[float] = field(default_factory=list)
     # this row's rate over each round's baseline, by baseline ("static", "trivial")
     ratios: dict[str, list[float]] = field(default_factory=dict)
+    # context switches of the workers' threads per request, in each run
+    switches: list[float] = field(default_factory=list)
 
     def ratio(self, base: Row) -> float:
         """The median over the rounds of the rate over ``base``'s rate in the same round
@@ -376,6 +378,13 @@ class Site:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
+    def thread_switches(self) -> int:
+        """Context switches so far of every thread of every worker: mostly the GIL passing
+        between a worker's threads (at each call that releases it: a socket read or write, an
+        SQL statement, each row it reads) and gunicorn handing connections over."""
+        master = self.server.process.pid if self.server.process else None
+        return sum(_switches(pid) for pid in _children(master)) if master else 0
+
     def sample_memory(self) -> None:
         master = self.server.process.pid if self.server.process else None
         if master is None:
@@ -427,6 +436,18 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def _switches(pid: int) -> int:
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                    total += int(line.split()[1])
+    except OSError:  # a thread or the worker ended meanwhile
+        pass
+    return total
 
 
 def _vm_hwm_kb(pid: int) -> int:
@@ -581,7 +602,10 @@ def lighthouse(site: Site, pages: dict[str, str], folder: Path) -> list[dict] | 
 def run_row(site: Site, row: Row, script: Path, args, extra=(), warm_extra=None) -> None:
     warm = list(extra if warm_extra is None else warm_extra)
     wrk(site.url + row.path, script, args.warmup, args.connections, warm)
+    switched = site.thread_switches()
     result = wrk(site.url + row.path, script, args.duration, args.connections, list(extra))
+    if result["requests"]:
+        row.switches.append((site.thread_switches() - switched) / result["requests"])
     seconds = result["duration_us"] / 1e6
     row.requests += result["requests"]
     row.errors += sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
@@ -696,10 +720,9 @@ def table(rows: list[Row]) -> str:
     }
     rounds = max((len(r.ratios.get("trivial", ())) for r in rows), default=0)
     lines = [
-        "| Page | Requests/s | p50 ms | p99 ms | ÷ static file | ÷ trivial view | "
-        + ("÷ trivial, each round | " if rounds > 1 else "")
-        + "Target |",
-        "|---|---:|---:|---:|---:|---:|" + ("---|" if rounds > 1 else "") + "---|",
+        "| Page | Requests/s | p50 ms | p99 ms | Thread switches / request | ÷ static file | "
+        "÷ trivial view | " + ("÷ trivial, each round | " if rounds > 1 else "") + "Target |",
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---|" if rounds > 1 else "") + "---|",
     ]
     for row in rows:
         ratios = {name: row.ratio(base) for name, base in bases.items()}
@@ -720,8 +743,9 @@ def table(rows: list[Row]) -> str:
             if rounds > 1
             else ""
         )
+        switches = f"{statistics.median(row.switches):.0f}" if row.switches else ""
         lines.append(
-            f"| {row.label} | {row.rps:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | "
+            f"| {row.label} | {row.rps:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {switches} | "
             f"{ratios['static']:.2f} | {ratios['trivial']:.2f} | {each}{verdict} |"
         )
     return "\n".join(lines)
@@ -792,6 +816,12 @@ On this stack the static file costs about as much as the trivial view: gunicorn'
 (HTTP parsing in Python, the access log) dominates both, and WhiteNoise answers from the
 same process. So "within 2x of the static file" and "0.8 of the trivial view" are close to
 the same bar here, and what separates the pages is what a request does beyond that.
+
+Thread switches / request: the context switches of the worker's threads during each run, over
+its requests (the median over the rounds). With several threads in a worker, most are the GIL
+passing from one thread to another at a call that releases it (a socket read or write, an SQL
+statement, each row a query reads), and each costs the worker time: a page that switches
+more than the trivial view pays for it beyond the Python it runs.
 
 ## Content freshness check
 

@@ -28,9 +28,9 @@ def test_ratios_and_targets_in_the_table():
     rows = [
         bench.Row("static file", "/s", rps=1000),
         bench.Row("trivial view", "/t", rps=800),
-        bench.Row("home", "/", rps=700),
+        bench.Row("home", "/", rps=700, switches=[30.0, 26.4, 27.2]),
         bench.Row("quiz question", "/q", rps=300),
     ]
     text = bench.table(rows)
-    assert "| home | 700 |" in text and "| 0.70 | 0.88 |" in text
+    assert "| home | 700 |" in text and "| 27 | 0.70 | 0.88 |" in text  # median switches
     assert "≥ 0.5 × trivial: **missed** (÷ trivial 0.38 < 0.5)" in text
