@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import random
 import re
 
 import pytest
@@ -17,6 +19,32 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 def test_django_draws_its_secrets_and_masks_with_it():
     assert django_csrf._get_new_csrf_string is csrf.new_csrf_string
+    assert django_csrf._mask_cipher_secret is csrf.mask_cipher_secret
+    assert django_csrf._unmask_cipher_token is csrf.unmask_cipher_token
+
+
+@pytest.fixture(scope="module")
+def django_own():
+    """A fresh copy of Django's csrf module, its functions as Django ships them."""
+    spec = importlib.util.spec_from_file_location("django_csrf_as_shipped", django_csrf.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._mask_cipher_secret is not csrf.mask_cipher_secret
+    return module
+
+
+def test_masks_and_unmasks_as_django_does(django_own, monkeypatch):
+    rng = random.Random(7)
+    # every character of the alphabet at every position, in secrets and masks, and the ends
+    strings = ["".join(rng.choice(csrf.ALPHABET) for _ in range(32)) for _ in range(300)]
+    strings += ["0" * 32, "Z" * 32, (csrf.ALPHABET * 2)[:32], (csrf.ALPHABET * 2)[30:62]]
+    for secret, mask in zip(strings, reversed(strings), strict=True):
+        monkeypatch.setattr(csrf, "new_csrf_string", lambda mask=mask: mask)
+        monkeypatch.setattr(django_own, "_get_new_csrf_string", lambda mask=mask: mask)
+        token = csrf.mask_cipher_secret(secret)
+        assert token == django_own._mask_cipher_secret(secret)
+        assert token[:32] == mask
+        assert csrf.unmask_cipher_token(token) == django_own._unmask_cipher_token(token) == secret
 
 
 def test_strings_have_the_length_and_alphabet_django_checks():
