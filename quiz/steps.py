@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.http import Http404
 
 from .models import Attempt, Item, Response
@@ -139,6 +139,8 @@ class AttemptRows:
             values = list(row)
             for i, col, converters in converting:
                 value = values[i]
+                if value is None:  # (the converters of these fields all give None for None)
+                    continue
                 if col.alias == "a" and (i, value) in seen:
                     values[i] = seen[i, value]
                     continue
@@ -208,7 +210,19 @@ class RowInsert:
         self._compiled: dict[str, str] = {}
 
     def save(self, instance) -> None:
+        """Insert ``instance``; IntegrityError if a constraint refuses it. Inside a transaction
+        the insert runs in a savepoint, so that a refusal leaves the transaction usable. Outside
+        one (autocommit, as every request runs), the single statement is a transaction of its
+        own: wrapping it in ``atomic()`` would only add a BEGIN and a COMMIT, two more round
+        trips to the database for each answer."""
         connection = connections[router.db_for_write(self.model)]
+        if connection.in_atomic_block:
+            with transaction.atomic(using=connection.alias):
+                self._insert(instance, connection)
+        else:
+            self._insert(instance, connection)
+
+    def _insert(self, instance, connection) -> None:
         if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
             instance.save(force_insert=True)
             return

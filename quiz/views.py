@@ -6,6 +6,7 @@ in place instead. Errors are answered with a 4xx and a plain message, never a 50
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import secrets
@@ -13,17 +14,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
-from django.views.decorators.cache import cache_control, never_cache
+from django.utils.http import http_date
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_cookie, vary_on_headers
+from django.views.decorators.vary import vary_on_cookie
 
 from careerguide.content import get_library
 from roles import structured_data
@@ -58,6 +61,38 @@ def _keep_owner(response: HttpResponse, token: str) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+# What ``never_cache`` sends. Every step of the quiz sends it: written out once, instead of
+# parsing and merging Cache-Control twice per response (most of the decorator's 13 µs a step,
+# measured in one process).
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def uncached(*vary: str):
+    """``never_cache`` (and ``vary_on_headers(*vary)``) for the quiz's steps: the same headers,
+    set directly when the response has none of its own to merge them with."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            headers = response.headers
+            if "Cache-Control" in headers or "Expires" in headers:
+                add_never_cache_headers(response)
+            else:
+                headers["Expires"] = http_date()
+                headers["Cache-Control"] = NEVER_CACHE
+            if vary:
+                if "Vary" in headers:
+                    patch_vary_headers(response, vary)
+                else:
+                    headers["Vary"] = ", ".join(vary)
+            return response
+
+        return wrapped
+
+    return decorator
 
 
 def _error(request, message: str, status: int) -> HttpResponse:
@@ -265,8 +300,7 @@ def _render_question(request, step: Step, item: Item, *, form=None, notice="", s
 
 
 @require_GET
-@never_cache
-@vary_on_headers("HX-Request")
+@uncached("HX-Request")
 def question(request, attempt_id, position):
     step = _load(request, attempt_id)
     item = step.item(position)
@@ -309,7 +343,7 @@ def _after_post(request, step: Step, item: Item, *, notice: str = "", status: in
 
 
 @require_POST
-@never_cache
+@uncached()
 def answer(request, attempt_id, position):
     step = _load(request, attempt_id)
     item = step.item(position)
@@ -335,8 +369,7 @@ def answer(request, attempt_id, position):
         scored_at=scored_at,
     )
     try:
-        with transaction.atomic():
-            steps.response_insert.save(response)
+        steps.response_insert.save(response)
     except IntegrityError:  # a concurrent submit of the same question won the race
         step = _load(request, attempt_id)
         return _conflict(request, step, step.item(position), ANSWERED)
@@ -346,7 +379,7 @@ def answer(request, attempt_id, position):
 
 
 @require_POST
-@never_cache
+@uncached()
 def assess(request, attempt_id, position):
     """Second step of an open question: the taker ticks the rubric points they covered."""
     step = _load(request, attempt_id)
@@ -376,7 +409,7 @@ def assess(request, attempt_id, position):
 
 
 @require_GET
-@never_cache
+@uncached()
 def results(request, attempt_id):
     # Anyone holding the (unguessable) link may read a result; only its owner may act on it.
     step = _load(request, attempt_id, owner_only=False)

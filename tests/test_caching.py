@@ -346,3 +346,26 @@ def test_each_page_sends_at_most_40_kb_compressed(client, path):
     assert total <= BUDGET, f"{path}: {total / 1024:.1f} KB"
     # nothing from another origin: no script, image, frame or stylesheet (checked above)
     assert not re.search(r'<(script|img|iframe|video|audio)[^>]+src="(https?:)?//', html)
+
+
+@pytest.mark.parametrize(
+    "own_headers", [{}, {"Cache-Control": "public, max-age=60", "Vary": "Cookie"}]
+)
+def test_quiz_steps_send_what_never_cache_sends(own_headers):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.views.decorators.cache import never_cache
+    from django.views.decorators.vary import vary_on_headers
+
+    from quiz.views import uncached
+
+    def view(request):
+        return HttpResponse("step", headers=own_headers)
+
+    ours = uncached("HX-Request")(view)(RequestFactory().get("/"))
+    django = never_cache(vary_on_headers("HX-Request")(view))(RequestFactory().get("/"))
+    assert ours["Cache-Control"] == django["Cache-Control"]
+    assert ours["Vary"] == django["Vary"]
+    assert ours["Expires"] and django["Expires"]
+    plain = uncached()(view)(RequestFactory().get("/"))
+    assert plain.get("Vary") == own_headers.get("Vary")

@@ -215,3 +215,37 @@ def test_an_answer_inserted_once_compiled_is_the_row_the_orm_writes(client, atte
         assert stored.answered_at == fast.answered_at
     with pytest.raises(IntegrityError), transaction.atomic():  # one answer per item
         steps.response_insert.save(Response(item_id=items[0].pk, question_id="x", answer={}))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_outside_a_transaction_is_one_statement_and_a_clash_harms_nothing(
+    client, content_dir
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = start(client, "article")
+    first, second = attempt.items.order_by("position")[:2]
+    assert connection.get_autocommit() and not connection.in_atomic_block  # as in a request
+    with CaptureQueriesContext(connection) as ran:
+        steps.response_insert.save(Response(item_id=first.pk, question_id="q", answer={}))
+    assert [q["sql"].split()[0] for q in ran.captured_queries] == ["INSERT"]  # no BEGIN/COMMIT
+    with pytest.raises(IntegrityError):  # a second answer to the same item
+        steps.response_insert.save(Response(item_id=first.pk, question_id="q", answer={"x": 1}))
+    assert connection.get_autocommit() and not connection.needs_rollback
+    steps.response_insert.save(Response(item_id=second.pk, question_id="q", answer={}))
+    assert Response.objects.filter(item__attempt=attempt).count() == 2
+    assert Response.objects.get(item=first).answer == {}  # the first answer stands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_inside_a_transaction_clashes_in_a_savepoint(client, content_dir):
+    attempt = start(client, "article")
+    first, second = attempt.items.order_by("position")[:2]
+    with transaction.atomic():
+        steps.response_insert.save(Response(item_id=first.pk, question_id="q", answer={}))
+        with pytest.raises(IntegrityError):
+            steps.response_insert.save(Response(item_id=first.pk, question_id="q", answer={}))
+        # the enclosing transaction is still usable, and keeps what it wrote before
+        steps.response_insert.save(Response(item_id=second.pk, question_id="q", answer={}))
+    assert Response.objects.filter(item__attempt=attempt).count() == 2
