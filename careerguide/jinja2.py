@@ -10,6 +10,7 @@ once per process (``site_fragment``), so that both kinds of page share one copy 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.template import defaultfilters
@@ -47,13 +48,26 @@ _CHROME = {
 }
 
 
+# The chrome as this process last read it from the fragments cache, by name and values: it
+# never changes while a process runs (see settings.CACHES["fragments"]), and a dictionary
+# lookup saves hashing its key and locking the cache four times a page. Not with DEBUG, where
+# templates change under a running server and fragments are not kept at all.
+chrome: dict[tuple, SafeString] = {}
+
+
 def site_fragment(name: str, request) -> SafeString:
     """What every page's head carries (asset links, htmx settings), the site header or the
     footer, as base.html renders and keeps them, under the same fragment cache keys."""
     template, vary = _CHROME[name]
-    return _fragment(
-        f"site_{name}", vary(request), lambda: render_to_string(template, request=request)
-    )
+    values = vary(request)
+    value = chrome.get((name, *values))
+    if value is None:
+        value = _fragment(
+            f"site_{name}", values, lambda: render_to_string(template, request=request)
+        )
+        if not settings.DEBUG:
+            chrome[(name, *values)] = value
+    return value
 
 
 def environment(**options) -> Environment:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from careerguide import jinja2
 from careerguide.content.store import get_store
 from quiz import steps
 from tests.content_factory import render_file, tree, write_tree
@@ -17,6 +18,7 @@ def _clear_cache() -> None:
     # Each process's rendered fragments (header, footer, asset links): a test may change the
     # settings they were rendered with, such as the static files storage.
     caches["fragments"].clear()
+    jinja2.chrome.clear()  # and the Jinja2 pages' copy of the chrome among them
     steps.shares.clear()  # questions' takers' shares, kept by each process
 
     prefix = cache.key_prefix

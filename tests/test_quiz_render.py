@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from django.utils.safestring import mark_safe
 
 from careerguide.cache import FragmentCache
 from quiz import steps
@@ -99,6 +100,22 @@ def test_the_question_page_shares_the_guide_pages_chrome(client, content_dir):
     assert 'aria-current="page">Quiz</a>' in question
     assert '<meta name="robots" content="noindex">' in question
     assert f'<meta property="og:url" content="http://testserver{url(attempt, 1)}">' in question
+
+
+def test_question_pages_keep_the_chrome_they_read_unless_debugging(client, content_dir, settings):
+    from careerguide import jinja2
+
+    attempt = start(client)
+    client.get(url(attempt, 1))
+    assert {key[0] for key in jinja2.chrome} == {"head", "htmx", "header", "footer"}
+    footer = next(key for key in jinja2.chrome if key[0] == "footer")
+    jinja2.chrome[footer] = mark_safe("<footer>kept</footer>")
+    assert "<footer>kept</footer>" in client.get(url(attempt, 1)).content.decode()
+
+    jinja2.chrome.clear()
+    settings.DEBUG = True  # templates may change under the server: nothing is kept
+    assert client.get(url(attempt, 1)).status_code == 200
+    assert not jinja2.chrome
 
 
 def test_the_fragment_cache_keeps_values_as_they_are():
