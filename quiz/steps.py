@@ -194,6 +194,106 @@ class AttemptRows:
 state_rows = AttemptRows(_STATE)
 first_rows = AttemptRows(_STATE + _FIRST_TIME)  # the first time: the snapshot too
 
+# A step's responses: (position, id, answer, score, detail) for each answered item.
+Answered = list[tuple[int, int, Any, float | None, Any]]
+
+
+class AttemptState:
+    """What a step reads once the attempt's snapshot is kept, in one row: the attempt's
+    finishing time and points, and its responses packed by the database into one JSON array.
+
+    Read as one row per item (``state_rows``), SQLite hands each row over in a call of its
+    own, each of which releases the GIL: with several threads in a worker, each is a chance
+    for another thread to take the request's place. Packed, the state is one row however
+    long the attempt. The finishing time and points are converted by the ORM's converters
+    for their fields; the packed values are what the ORM gives for their fields too (JSON
+    decoded, scores as floats), which the tests check on SQLite and PostgreSQL. A database
+    without these JSON functions reads ``state_rows`` instead."""
+
+    _PACK = {
+        # SQLite writes a REAL into JSON with 15 significant digits, which may not give the
+        # same float back: the score goes as text with 17, which always does.
+        "sqlite": "json_group_array(json_array({position}, {id}, json({answer}),"
+        " CASE WHEN {score} IS NULL THEN NULL ELSE printf('%%!.17g', {score}) END,"
+        " json({detail})))",
+        "postgresql": "json_agg(json_build_array({position}, {id}, {answer}, {score}, {detail}))",
+    }
+
+    def __init__(self):
+        self._compiled: dict[str, tuple[str, list[tuple]] | None] = {}
+        self._lock = threading.Lock()
+
+    def read(self, attempt_id: uuid.UUID) -> tuple[Any, Any, Answered] | None:
+        """(finished_at, points, responses), or None if there is no such attempt."""
+        connection = connections[router.db_for_read(Attempt)]
+        compiled = self._compile(connection)
+        if compiled is None:
+            rows = state_rows.rows(attempt_id)
+            if not rows:
+                return None
+            answered = [(row[0], *row[3:]) for row in rows if row[3] is not None]
+            return rows[0][1], rows[0][2], answered
+        sql, columns = compiled
+        param = Attempt._meta.pk.get_db_prep_value(attempt_id, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (col, converters) in zip(row[:2], columns, strict=True):
+            if value is not None:
+                for convert in converters:
+                    value = convert(value, col, connection)
+            values.append(value)
+        packed = row[2]
+        if isinstance(packed, str | bytes):
+            packed = json.loads(packed)
+        answered = [
+            (position, id_, answer, None if score is None else float(score), detail)
+            for position, id_, answer, score, detail in packed or ()
+        ]
+        return values[0], values[1], answered
+
+    def _compile(self, connection) -> tuple[str, list[tuple]] | None:
+        if connection.vendor not in self._compiled:
+            with self._lock:
+                self._compiled[connection.vendor] = self._build(connection)
+        return self._compiled[connection.vendor]
+
+    def _build(self, connection) -> tuple[str, list[tuple]] | None:
+        pack = self._PACK.get(connection.vendor)
+        if pack is None:
+            return None
+        qn = connection.ops.quote_name
+        item, attempt, response = Item._meta, Attempt._meta, Response._meta
+        fields = [attempt.get_field("finished_at"), attempt.get_field("points")]
+        columns = []
+        for field in fields:
+            col = field.get_col("a")
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            columns.append((col, converters))
+        packed = pack.format(
+            position=f"i.{qn(item.get_field('position').column)}",
+            **{
+                name: f"r.{qn(response.get_field(name).column)}"
+                for name in ("id", "answer", "score", "detail")
+            },
+        )
+        attempt_fk = qn(item.get_field("attempt").column)
+        sql = (
+            f"SELECT {', '.join(f'a.{qn(field.column)}' for field in fields)},"
+            f" (SELECT {packed} FROM {qn(item.db_table)} i"
+            f" INNER JOIN {qn(response.db_table)} r"
+            f" ON r.{qn(response.get_field('item').column)} = i.{qn(item.pk.column)}"
+            f" WHERE i.{attempt_fk} = a.{qn(attempt.pk.column)})"
+            f" FROM {qn(attempt.db_table)} a WHERE a.{qn(attempt.pk.column)} = %s"
+        )
+        return sql, columns
+
+
+attempt_state = AttemptState()
+
 
 class RowInsert:
     """``instance.save()`` for a new row of one model, as one ``INSERT ... RETURNING`` of the
@@ -331,27 +431,33 @@ def load(attempt_id: uuid.UUID | str) -> Step:
     except ValueError:
         raise Http404("No such attempt") from None
     snapshot = snapshots.get(attempt_id)
-    rows = (state_rows if snapshot is not None else first_rows).rows(attempt_id)
-    if not rows:
-        raise Http404("No such attempt")
-    rows.sort(key=lambda row: row[0])
-    if snapshot is None:
+    if snapshot is not None:
+        state = attempt_state.read(attempt_id)
+        if state is None:
+            raise Http404("No such attempt")
+        finished_at, points, answered = state
+    else:
+        rows = first_rows.rows(attempt_id)
+        if not rows:
+            raise Http404("No such attempt")
+        rows.sort(key=lambda row: row[0])
         snapshot = snapshots.put(attempt_id, _snapshot(attempt_id, rows))
+        _, finished_at, points, *_ = rows[0]
+        width = 3 + len(_RESPONSE)
+        answered = [(row[0], *row[3:width]) for row in rows if row[3] is not None]
 
-    _, finished_at, points, *_ = rows[0]
     attempt = Attempt(**snapshot.attempt, finished_at=finished_at, points=points)
     responses: dict[int, Response] = {}
-    for row, item in zip(rows, snapshot.items, strict=True):
-        response_id, answer, score, detail = row[3 : 3 + len(_RESPONSE)]
-        if response_id is not None:
-            responses[item.position] = Response(
-                id=response_id,
-                item_id=item.pk,
-                question_id=item.question_id,
-                answer=answer,
-                score=score,
-                detail=detail,
-            )
+    for position, response_id, answer, score, detail in answered:
+        item = snapshot.items[position - 1]  # positions run from 1, without gaps
+        responses[position] = Response(
+            id=response_id,
+            item_id=item.pk,
+            question_id=item.question_id,
+            answer=answer,
+            score=score,
+            detail=detail,
+        )
     return Step(attempt, snapshot.items, responses)
 
 

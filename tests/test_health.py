@@ -114,7 +114,10 @@ def assert_unavailable(response):
 )
 def test_a_lost_database_or_cache_gets_a_clean_503(client, content_dir, error):
     attempt = start(client)
-    with mock.patch("quiz.steps.AttemptRows.rows", side_effect=error):  # reading the step
+    with (  # reading the step, the first time or once its snapshot is kept
+        mock.patch("quiz.steps.AttemptRows.rows", side_effect=error),
+        mock.patch("quiz.steps.AttemptState.read", side_effect=error),
+    ):
         assert_unavailable(client.get(url(attempt, 1)))
         assert_unavailable(client.post(url(attempt, 1, "answer"), {"value": "0.8"}))
     assert not Response.objects.exists()

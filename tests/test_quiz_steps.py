@@ -181,6 +181,52 @@ def test_attempt_rows_are_the_orms_rows_in_every_state(client, attempt):
     assert attempt.finished_at is not None  # the last state compared was a finished attempt
 
 
+def _state_as_orm(attempt) -> tuple:
+    stored = Attempt.objects.get(pk=attempt.pk)
+    answered = [
+        (r.item.position, r.pk, r.answer, r.score, r.detail)
+        for r in Response.objects.filter(item__attempt=attempt).select_related("item")
+    ]
+    return stored.finished_at, stored.points, sorted(answered)
+
+
+def test_the_packed_state_is_what_the_orm_reads_in_every_state(client, attempt, monkeypatch):
+    packed = steps.AttemptState()
+    unpacked = steps.AttemptState()  # as on a database without JSON aggregation
+    monkeypatch.setattr(unpacked, "_PACK", {})
+    steps_taken = [
+        lambda: None,
+        lambda: client.post(url(attempt, 1, "answer"), {"value": "0.8"}),
+        lambda: client.post(url(attempt, 2, "answer"), {"text": "OLS"}),
+        lambda: client.post(url(attempt, 3, "answer"), {"text": "It learns the noise."}),
+        lambda: client.post(url(attempt, 3, "assess"), {"points": ["0", "2"]}),
+        lambda: client.post(url(attempt, 4, "answer"), {"choices": ["linreg"]}),
+    ]
+    for take in steps_taken:
+        take()
+        expected = _state_as_orm(attempt)
+        for reader in (packed, unpacked):
+            finished_at, points, answered = reader.read(attempt.pk)
+            assert (finished_at, points, sorted(answered)) == expected
+            for _, _, _, score, _ in answered:  # floats, as the ORM gives them
+                assert score is None or type(score) is float
+    assert expected[0] is not None and expected[1] is not None  # finished, points totalled
+    assert len(expected[2]) == 4 and expected[2][2][3] is not None  # the open one marked
+    assert packed.read(uuid.uuid4()) is None and unpacked.read(uuid.uuid4()) is None
+
+
+def test_packed_scores_are_the_floats_stored(attempt):
+    import random
+
+    rng = random.Random(3)
+    items = list(attempt.items.order_by("position"))
+    scores = [rng.random(), 2 / 3, 1e-300 * rng.random(), 0.1 + 0.2]
+    for item, score in zip(items, scores, strict=True):
+        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=score)
+    _, _, answered = steps.AttemptState().read(attempt.pk)
+    assert [score for _, _, _, score, _ in sorted(answered)] == scores
+
+
 def test_the_takers_share_counts_scored_answers_only(attempt):
     items = {i.position: i for i in attempt.items.all()}
     assert steps.takers_share(items[4].question_id) is None
