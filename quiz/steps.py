@@ -3,9 +3,9 @@
 What an attempt asks is frozen when it starts: its items, with their choice order and answer
 key. So each process keeps that snapshot after reading it once (or after writing it, when the
 attempt starts here), in a bounded least-recently-used map, and a step then reads only what can
-change: the attempt's finishing time and its responses, a few short columns per item, instead of
-decoding every item's question and key again. The same query finds a deleted attempt (it returns
-no rows), so a kept snapshot never outlives its attempt on screen.
+change: the attempt's finishing time and its responses, in one row (``AttemptState``), instead
+of decoding every item's question and key again. The same query finds a deleted attempt (it
+returns no row), so a kept snapshot never outlives its attempt on screen.
 
 Every process can keep its own copy because a snapshot never changes: there is nothing to
 invalidate, whatever the number of app servers. The items kept are shared by requests and
@@ -90,8 +90,9 @@ class Snapshots:
 
 snapshots = Snapshots()
 
-# What a step reads each time: a row per item, with the attempt's changing columns (short, so
-# repeating them on every row costs little) and the item's response, if any.
+# What a step reads the first time (and on databases without JSON aggregation, each time): a
+# row per item, with the attempt's changing columns (short, so repeating them on every row
+# costs little) and the item's response, if any.
 _FIXED = ("id", "owner", "mode", "label", "retake_of_id", "created_at")
 _RESPONSE = ("id", "answer", "score", "detail")
 _STATE = (
