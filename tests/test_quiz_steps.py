@@ -159,21 +159,28 @@ def _as_orm(attempt, names):
     return sorted(query, key=lambda row: row[0])
 
 
+def _every_state(client, attempt):
+    """Take the article attempt through each of its states, from fresh to finished (an open
+    answer waiting for its marking among them), yielding after each step."""
+    yield
+    client.post(url(attempt, 1, "answer"), {"value": "0.8"})
+    yield
+    client.post(url(attempt, 2, "answer"), {"text": "OLS"})
+    yield
+    client.post(url(attempt, 3, "answer"), {"text": "It learns the noise."})
+    yield
+    client.post(url(attempt, 3, "assess"), {"points": ["0", "2"]})
+    yield
+    client.post(url(attempt, 4, "answer"), {"choices": ["linreg"]})
+    yield
+
+
 def test_attempt_rows_are_the_orms_rows_in_every_state(client, attempt):
     names = {
         "each step": steps._STATE,
         "the first time": steps._STATE + steps._FIRST_TIME,
     }
-    steps_taken = [
-        lambda: None,
-        lambda: client.post(url(attempt, 1, "answer"), {"value": "0.8"}),
-        lambda: client.post(url(attempt, 2, "answer"), {"text": "OLS"}),
-        lambda: client.post(url(attempt, 3, "answer"), {"text": "It learns the noise."}),
-        lambda: client.post(url(attempt, 3, "assess"), {"points": ["0", "2"]}),
-        lambda: client.post(url(attempt, 4, "answer"), {"choices": ["linreg"]}),
-    ]
-    for take in steps_taken:
-        take()
+    for _ in _every_state(client, attempt):
         for label, columns in names.items():
             written = sorted(steps.AttemptRows(columns).rows(attempt.pk), key=lambda r: r[0])
             assert written == _as_orm(attempt, columns), label
@@ -194,16 +201,7 @@ def test_the_packed_state_is_what_the_orm_reads_in_every_state(client, attempt, 
     packed = steps.AttemptState()
     unpacked = steps.AttemptState()  # as on a database without JSON aggregation
     monkeypatch.setattr(unpacked, "_PACK", {})
-    steps_taken = [
-        lambda: None,
-        lambda: client.post(url(attempt, 1, "answer"), {"value": "0.8"}),
-        lambda: client.post(url(attempt, 2, "answer"), {"text": "OLS"}),
-        lambda: client.post(url(attempt, 3, "answer"), {"text": "It learns the noise."}),
-        lambda: client.post(url(attempt, 3, "assess"), {"points": ["0", "2"]}),
-        lambda: client.post(url(attempt, 4, "answer"), {"choices": ["linreg"]}),
-    ]
-    for take in steps_taken:
-        take()
+    for _ in _every_state(client, attempt):
         expected = _state_as_orm(attempt)
         for reader in (packed, unpacked):
             finished_at, points, answered = reader.read(attempt.pk)
