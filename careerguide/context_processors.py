@@ -2,15 +2,6 @@
 
 from django.conf import settings
 
-NAV = (
-    ("Roles", "role_list"),
-    ("Compare", "compare_index"),
-    ("Skills", "skill_list"),
-    ("Education", "education_list"),
-    ("Pay", "page", "pay"),
-    ("Quiz", "quiz:index"),
-)
-
 
 def site(request):
     return {

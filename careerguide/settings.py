@@ -169,19 +169,32 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered template fragments: the site header and footer and the links to the hashed static
-# files, which never change while a process runs, and the parts of a quiz question that only
-# its content decides (keyed by that content). Kept in each process's memory, where a lookup
-# is cheaper than rendering them, unlike a round trip to Redis. A deploy starts new processes,
-# so they never outlive their templates or static files; with DEBUG, where templates are
-# edited under a running server, they are not kept at all. Their own store, apart from the
-# default cache's: at most 5,000, a few KB each, the least recently used dropped first.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+# Two caches kept in each process's memory, where a lookup is cheaper than rendering, unlike a
+# round trip to Redis; with DEBUG, where templates are edited under a running server, nothing
+# is kept. Each is bounded (MAX_ENTRIES, the least recently used dropped first) and keeps
+# entries until then (TIMEOUT None): their keys say what the entry was made from.
+# - fragments: {% cache %} blocks, such as the site header and footer and the links to the
+#   hashed static files, which never change while a process runs (a deploy starts new
+#   processes), and parts of pages keyed by the content they show. A few KB each.
+# - pages: the guide's rendered pages (roles/caching.py), keyed by their ETag, which changes
+#   with the content and the release, and emptied when the content changes. Up to 1,000 entries
+#   of about 25 KB (7 KB gzipped: browsers that accept gzip get a copy of their own).
+_LOCAL_CACHE = (
+    "django.core.cache.backends.dummy.DummyCache"
     if DEBUG
-    else "careerguide.cache.FragmentCache",
+    else "django.core.cache.backends.locmem.LocMemCache"
+)
+CACHES["fragments"] = {
+    "BACKEND": _LOCAL_CACHE,
     "LOCATION": "fragments",
+    "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+CACHES["pages"] = {
+    "BACKEND": _LOCAL_CACHE,
+    "LOCATION": "pages",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # Sessions (signed-in staff only: quiz takers hold a cookie of their own) are read from the
@@ -246,7 +259,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers
+# No script reads the CSRF cookie: every form that posts, htmx's included, carries the token in
+# a {% csrf_token %} input. Guide pages carry none (no hx-headers on <body>), so they stay
+# cacheable and set no cookie (roles/caching.py).
+CSRF_COOKIE_HTTPONLY = False
 HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from careerguide.content import get_library
-from careerguide.content.search import search as run_search
+from careerguide.content import get_library, search_library
+from careerguide.htmx import wants_fragment
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    results = run_search(get_library(), query)
-    template = "roles/search.html"
-    htmx = request.htmx
-    if htmx and not htmx.boosted and not htmx.history_restore_request:
-        template += "#results"
+    results = search_library(get_library(), query, quiz_url=reverse("quiz:index"))
+    template = "roles/search.html#results" if wants_fragment(request) else "roles/search.html"
     return render(
         request,
         template,

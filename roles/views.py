@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from careerguide import structured_data
+from careerguide.absolute_urls import absolute_url
 from careerguide.content import Document, Library, get_library
+from careerguide.htmx import wants_fragment
 
-from . import charts, structured_data
+from . import charts
 from .caching import guide_page
 from .comparison import build_table
 
@@ -104,7 +107,7 @@ def role_detail(request, slug):
             "questions": library.questions_for(role=slug),
             "pay_chart": charts.pay_chart(doc.meta.pay),
             "structured_data": structured_data.occupation(
-                doc, [skill for skill, _ in skills], request.build_absolute_uri(doc.url)
+                doc, [skill for skill, _ in skills], absolute_url(request, doc.url)
             ),
             "breadcrumbs": [("Roles", reverse("role_list")), (doc.title, None)],
         },
@@ -154,11 +157,11 @@ def compare_index(request):
     if error:
         context["error"] = error
         template = "roles/compare_index.html"
-        if request.htmx and not request.htmx.boosted:
+        if wants_fragment(request):
             template += "#comparison"
         return render(request, template, context, status=400)
 
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         response = render(
             request,
             "roles/compare_detail.html#comparison",

@@ -1,5 +1,6 @@
-"""The bar charts: geometry worked out in roles/charts.py, and the accessible SVG the pages
-draw from it."""
+"""The bar charts: geometry worked out in careerguide/charts.py (for the guide's charts in
+roles/charts.py and the quiz's in quiz/templatetags/quiz_charts.py), and the accessible SVG the
+pages draw from it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from careerguide import charts
 from careerguide.content.store import ContentStore
 from quiz.results import WEAK_BELOW, SkillScore
-from roles import charts
+from quiz.templatetags.quiz_charts import score_chart
+from roles import charts as role_charts
 from roles.comparison import build_table
 from tests.conftest import REPO
 
@@ -60,7 +63,7 @@ def test_wrap_keeps_lines_short():
 
 
 def test_pay_chart_bars_are_proportional_and_highest_first():
-    chart = charts.pay_chart(
+    chart = role_charts.pay_chart(
         [
             figure("Data Scientists", 112_590, "15-2051"),
             figure("Research", 136_620, None, "May 2022"),
@@ -82,11 +85,11 @@ def test_pay_chart_bars_are_proportional_and_highest_first():
     assert chart.title == "Median annual pay, United States"
     assert "Research: $136,620 (May 2022). Data Scientists: $112,590 (May 2024)." in chart.desc
     assert_rows_stack(chart)
-    assert charts.pay_chart([]) is None
+    assert role_charts.pay_chart([]) is None
 
 
 def test_pay_page_figures_are_each_occupation_once():
-    figures = charts.unique_pay(LIBRARY.all("role"))
+    figures = role_charts.unique_pay(LIBRARY.all("role"))
     occupations = [f.occupation for f in figures]
     assert len(occupations) == len(set(occupations)) == 4
     assert "Data Scientists" in occupations and "Database Architects" in occupations
@@ -98,7 +101,7 @@ def test_emphasis_chart_pairs_the_two_roles():
         LIBRARY.get("role", "machine-learning-engineer"),
     )
     table = build_table(LIBRARY, left, right)
-    chart = charts.emphasis_chart(table)
+    chart = role_charts.emphasis_chart(table)
     assert len(chart.rows) == len(table.skills)
     for row, skill_row in zip(chart.rows, table.skills, strict=True):
         assert row.label == skill_row.skill.title
@@ -125,7 +128,7 @@ def test_skill_score_chart_marks_weak_skills_and_the_threshold():
         SkillScore("stats", "Statistics", "/skills/stats/", points=0.5, questions=2),
         SkillScore("sql", "SQL", "/skills/sql/", points=3, questions=3),
     ]
-    chart = charts.skill_score_chart(skills, weak_below=WEAK_BELOW)
+    chart = score_chart(skills, weak_below=WEAK_BELOW)
     assert [(row.label, row.bars[0].value, row.bars[0].css) for row in chart.rows] == [
         ("Statistics", "25%", "bar-weak"),
         ("SQL", "100%", "bar-ok"),
@@ -188,3 +191,15 @@ def test_results_draw_the_skill_chart(client, content_dir):
     assert_accessible_svg(html)
     assert 'class="skill-breakdown"' in html
     assert "Statistics: 0% (needs work)." in html
+
+
+def test_results_chart_tag_uses_the_quizs_threshold():
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load quiz_charts %}{% skill_score_chart skills as chart %}"
+        "{% if chart %}{{ chart.threshold.label }}{% else %}none{% endif %}"
+    )
+    skills = [SkillScore("sql", "SQL", "/skills/sql/", points=1, questions=3)]
+    assert template.render(Context({"skills": skills})) == f"{round(WEAK_BELOW * 100)}%"
+    assert template.render(Context({"skills": []})) == "none"

@@ -1,4 +1,6 @@
-"""schema.org JSON-LD for guide pages, built from the same documents the page shows."""
+"""schema.org JSON-LD for the site's pages (a role's Occupation, the quiz's Quiz), built from
+the same figures the page shows. Templates write it with `{% ld_json %}`
+(careerguide/templatetags/site.py)."""
 
 from __future__ import annotations
 
