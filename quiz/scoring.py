@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .matching import matched_entries, normalise
+
+__all__ = [
+    "Outcome",
+    "normalise",
+    "parse_number",
+    "pretick",
+    "score_answer",
+    "score_example",
+    "score_multiple",
+    "score_numeric",
+    "score_open",
+    "score_single",
+]
 
 
 @dataclass(frozen=True)
@@ -77,35 +91,8 @@ def score_numeric(value: float, answer: float, tolerance: float) -> Outcome:
     return Outcome(1.0 if ok else 0.0, {"given": value, "answer": answer, "tolerance": tolerance})
 
 
-_ARTICLES = {"a", "an", "the"}
-
-
-def normalise(text: str) -> str:
-    """Lowercase, accents and punctuation dropped, articles removed, simple plurals folded."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", text)
-    out = []
-    for word in words:
-        if word in _ARTICLES:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        out.append(word)
-    return " ".join(out)
-
-
-def contains_phrase(text: str, phrase: str) -> bool:
-    """Whole-word phrase match on normalised text."""
-    phrase = normalise(phrase)
-    return bool(phrase) and f" {phrase} " in f" {normalise(text)} "
-
-
-def _match(text: str, answers: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [
-        item
-        for item in answers
-        if any(contains_phrase(text, name) for name in [item["answer"], *item.get("aliases", [])])
-    ]
+def _names(item: Mapping[str, Any]) -> list[str]:
+    return [item["answer"], *item.get("aliases", [])]
 
 
 def _reason(match: Mapping[str, Any]) -> dict[str, str]:
@@ -113,10 +100,17 @@ def _reason(match: Mapping[str, Any]) -> dict[str, str]:
 
 
 def score_example(text: str, accepted: Sequence[Mapping], rejected: Sequence[Mapping]) -> Outcome:
-    """Free text naming an example. A recognised right example scores 1; one that is also paired
-    with a known wrong example scores half; a known wrong example, or nothing recognised, 0."""
-    good = _match(text, accepted)
-    bad = _match(text, rejected)
+    """Free text naming an example, read by :mod:`quiz.matching` (typos, spelling variants and
+    word order tolerated; the longest name wins where two overlap).
+
+    A recognised right example scores 1; one that comes with a known wrong example scores half;
+    a known wrong example alone scores 0 with its reason. An answer the key does not recognise
+    is "unrecognised": 0 here, and judged by the taker against the question's criterion.
+    """
+    entries = [*(_names(item) for item in accepted), *(_names(item) for item in rejected)]
+    found = matched_entries(text, entries)
+    good = [accepted[i] for i in found if i < len(accepted)]
+    bad = [rejected[i - len(accepted)] for i in found if i >= len(accepted)]
     if good and not bad:
         score, verdict = 1.0, "accepted"
     elif good and bad:
@@ -136,12 +130,9 @@ def score_example(text: str, accepted: Sequence[Mapping], rejected: Sequence[Map
 
 
 def pretick(text: str, rubric: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Indexes of rubric points whose key terms appear in the taker's text."""
-    return [
-        index
-        for index, point in enumerate(rubric)
-        if any(contains_phrase(text, term) for term in point.get("terms", []))
-    ]
+    """Indexes of rubric points whose key terms the taker's text contains, read by the same
+    matcher as examples."""
+    return matched_entries(text, [point.get("terms", []) for point in rubric])
 
 
 def score_open(ticked: Iterable[int], points: int) -> Outcome:

@@ -113,6 +113,7 @@ QUESTIONS = {
         "kind": "example",
         "difficulty": "hard",
         "article": 2,
+        "criterion": "A parametric model has a fixed number of parameters.",
         "accepted": [
             {
                 "answer": "linear regression",

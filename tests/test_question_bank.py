@@ -1,11 +1,15 @@
 """The shipped question bank: valid, and covering what the quiz promises."""
 
+import io
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 
+from careerguide.content.library import coverage_problems
 from careerguide.content.store import ContentStore
 from tests.conftest import REPO
+from tests.content_factory import tree, write_tree
 
 LIBRARY = ContentStore(REPO / "content").refresh()
 QUESTIONS = LIBRARY.all("question")
@@ -55,3 +59,58 @@ def test_numeric_variants_and_choices_are_well_formed():
             assert len(q.meta.variants) >= 2, q.slug
         if q.meta.kind in ("single", "multiple"):
             assert all(c.why for c in q.meta.choices), q.slug
+
+
+def test_content_check_prints_each_skills_questions_per_difficulty():
+    out = io.StringIO()
+    call_command("content_check", content_dir=REPO / "content", stdout=out, stderr=io.StringIO())
+    rows = {
+        line.split()[0]: [int(n) for n in line.split()[1:]]
+        for line in out.getvalue().split("questions per skill", 1)[1].splitlines()[1:]
+        if line.strip()
+    }
+    assert set(rows) == {skill.slug for skill in LIBRARY.all("skill")}
+    for slug, counts in LIBRARY.question_counts().items():
+        easy, medium, hard = counts["easy"], counts["medium"], counts["hard"]
+        assert rows[slug] == [easy, medium, hard, easy + medium + hard], slug
+        assert rows[slug][3] == len(LIBRARY.questions_for(skill=slug))
+
+
+def _problems(tmp_path, change=None):
+    files = tree()
+    if change:
+        change(files)
+    write_tree(tmp_path / "c", files)
+    return ContentStore(tmp_path / "c").refresh().problems
+
+
+def test_a_skill_with_too_few_questions_is_a_coverage_warning(tmp_path):
+    write_tree(tmp_path / "c", tree())
+    coverage = coverage_problems(ContentStore(tmp_path / "c").refresh())
+    # the small test site has a handful of questions, all on one skill
+    assert {(p.path, p.severity) for p in coverage} == {
+        ("skills/stats.md", "warning"),
+        ("skills/python.md", "warning"),
+        ("skills/pipelines.md", "warning"),
+    }
+    stats = next(p for p in coverage if p.path == "skills/stats.md")
+    assert "5 question(s)" in stats.message and "2 easy, 2 medium, 1 hard" in stats.message
+
+
+def test_a_question_without_a_link_into_the_guide_is_an_error(tmp_path):
+    def unlinked(files):
+        files["questions/q-one.md"][0]["read"] = []
+
+    problems = [p for p in _problems(tmp_path, unlinked) if p.path == "questions/q-one.md"]
+    assert [(p.field, p.severity) for p in problems] == [("read", "error")]
+
+
+def test_content_check_reports_coverage_warnings_without_failing(tmp_path):
+    write_tree(tmp_path / "c", tree())
+    out, err = io.StringIO(), io.StringIO()
+    call_command("content_check", content_dir=tmp_path / "c", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    coverage = [line for line in lines if ": questions: coverage: " in line]
+    assert len(coverage) == 3 and all(line.endswith(" (warning)") for line in coverage)
+    assert coverage[2].startswith("skills/stats.md:1: questions: coverage: 5 question(s)")
+    assert " 0 error(s), " in err.getvalue()

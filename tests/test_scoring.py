@@ -3,7 +3,6 @@
 import pytest
 
 from quiz.scoring import (
-    contains_phrase,
     normalise,
     parse_number,
     pretick,
@@ -94,12 +93,6 @@ def test_normalise_drops_case_punctuation_articles_plurals():
     assert normalise("Naïve Bayes") == normalise("naive bayes")
 
 
-def test_contains_phrase_is_whole_word():
-    assert contains_phrase("I'd say linear regression.", "linear regression")
-    assert not contains_phrase("nonlinear regression", "linear regression")
-    assert not contains_phrase("anything", "")
-
-
 ACCEPTED = [{"answer": "linear regression", "aliases": ["ols"], "why": "Fixed coefficients."}]
 REJECTED = [
     {"answer": "k-nearest neighbours", "aliases": ["knn", "k-nn"], "why": "Keeps the data."}
@@ -112,6 +105,8 @@ REJECTED = [
         ("Linear regression", 1.0, "accepted"),
         ("an OLS model", 1.0, "accepted"),
         ("k-NN", 0.0, "rejected"),
+        ("lineer regresion", 1.0, "accepted"),  # typos a reader would forgive
+        ("nonlinear regression", 0.0, "unrecognised"),  # a whole word, not a part of one
         ("linear regression or kNN", 0.5, "mixed"),
         ("a random forest", 0.0, "unrecognised"),
         ("", 0.0, "unrecognised"),
@@ -137,7 +132,17 @@ RUBRIC = [
 def test_pretick_finds_key_terms():
     text = "Recall counts false negatives; moving the threshold trades one for the other."
     assert pretick(text, RUBRIC) == [1, 2]
+    assert pretick("the treshold", RUBRIC) == [2]
     assert pretick("", RUBRIC) == []
+
+
+def test_pretick_counts_a_term_inside_a_longer_one_only_once():
+    rubric = [
+        {"point": "Splits", "terms": ["held-out"]},
+        {"point": "Set", "terms": ["held-out set"]},
+    ]
+    assert pretick("a held-out set", rubric) == [1]
+    assert pretick("held-out data", rubric) == [0]
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,57 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 
+from quiz.matching import shared_terms
+
 from .documents import Document
 from .errors import Problem
 from .parsing import format_field
+
+DIFFICULTIES = ("easy", "medium", "hard")
+# The bank's coverage rule: each skill is tested by at least this many questions, with some of
+# every difficulty. Reported as a warning until the bank meets it everywhere.
+MIN_QUESTIONS_PER_SKILL = 10
+
+
+def question_counts(documents: Iterable[Document]) -> dict[str, dict[str, int]]:
+    """Published questions per skill and difficulty, for every skill (zero when none)."""
+    documents = list(documents)
+    counts = {
+        doc.slug: dict.fromkeys(DIFFICULTIES, 0)
+        for doc in documents
+        if doc.kind == "skill" and not doc.draft
+    }
+    for doc in documents:
+        if doc.kind == "question" and not doc.draft:
+            for slug in doc.meta.skills:
+                if slug in counts:
+                    counts[slug][doc.meta.difficulty] += 1
+    return dict(sorted(counts.items()))
+
+
+def coverage_problems(library: Library) -> list[Problem]:
+    """Skills with fewer questions than the bank's coverage rule asks, as warnings on the skill
+    file. A property of the whole bank, not of one file: ``content_check`` reports it, pages do
+    not show it."""
+    problems = []
+    for slug, counts in library.question_counts().items():
+        total = sum(counts.values())
+        if total >= MIN_QUESTIONS_PER_SKILL and all(counts.values()):
+            continue
+        doc = library.get("skill", slug)
+        assert doc is not None
+        spread = ", ".join(f"{n} {level}" for level, n in counts.items())
+        problems.append(
+            Problem(
+                doc.path,
+                1,
+                "questions",
+                f"coverage: {total} question(s) test this skill ({spread}); each skill needs "
+                f"at least {MIN_QUESTIONS_PER_SKILL}, with some of every difficulty",
+                severity="warning",
+            )
+        )
+    return problems
 
 
 def _sort_key(doc: Document):
@@ -64,6 +112,10 @@ class Library:
             for q in self.all("question")
             if (skill is None or skill in q.meta.skills) and (role is None or role in q.meta.roles)
         ]
+
+    def question_counts(self) -> dict[str, dict[str, int]]:
+        """Published questions per skill slug and difficulty (``make check`` prints them)."""
+        return question_counts(self.documents.values())
 
     def problems_for(self, path: str) -> list[Problem]:
         return [p for p in self.problems if p.path == path]
@@ -168,6 +220,8 @@ def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
                 add(_ref(doc, ("skills", i), "skill", slug, known, "skill"))
             for i, slug in enumerate(meta.roles):
                 add(_ref(doc, ("roles", i), "role", slug, known, "role"))
+            for problem in _matching_problems(doc):
+                add(problem)
         elif doc.kind == "page" and doc.url is None:
             add(
                 Problem(
@@ -226,6 +280,51 @@ def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
             )
         )
     return found
+
+
+def _matching_problems(doc: Document) -> list[Problem]:
+    """Rubric terms that would pre-tick two points at once, and examples both right and wrong.
+
+    Both read the text as the quiz does (``quiz.matching``): a term that, written on its own,
+    is recognised as a term of another point too would tick both, and an accepted name that is
+    recognised as a rejected one would score every taker who gives it a half.
+    """
+    meta = doc.meta
+    problems = []
+    if meta.rubric:
+        entries = [point.terms for point in meta.rubric]
+        for i, k, others in shared_terms(entries):
+            points = ", ".join(f"{j + 1} ('{meta.rubric[j].point}')" for j in others)
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of("rubric", i, "terms", k),
+                    format_field(("rubric", i, "terms", k)),
+                    f"'{entries[i][k]}' also pre-ticks point {points}: "
+                    "give each point terms that only an answer making that point would use",
+                    severity="warning",
+                )
+            )
+    if meta.accepted:
+        accepted, rejected = meta.accepted, meta.rejected or []
+        entries = [[item.answer, *item.aliases] for item in [*accepted, *rejected]]
+        for i, k, others in shared_terms(entries):
+            wrong = [j - len(accepted) for j in others if j >= len(accepted)]
+            if i >= len(accepted) or not wrong:
+                continue
+            loc = ("accepted", i, "answer") if k == 0 else ("accepted", i, "aliases", k - 1)
+            names = ", ".join(f"'{rejected[j].answer}'" for j in wrong)
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(*loc),
+                    format_field(loc),
+                    f"'{entries[i][k]}' is also read as the rejected example {names}: "
+                    "a taker who gives it scores a half",
+                    severity="warning",
+                )
+            )
+    return problems
 
 
 def _references(doc: Document) -> list[tuple[str, str]]:

@@ -226,6 +226,10 @@ class QuestionMeta(Strict):
     variants: list[Variant] | None = None
     tolerance: Annotated[float, Field(ge=0)] | None = None
     unit: ShortText | None = None
+    criterion: ShortText | None = Field(
+        None,
+        description="What makes an example right, for takers to judge an answer the key lacks.",
+    )
     accepted: list[ExampleAnswer] | None = None
     rejected: list[ExampleAnswer] | None = None
     rubric: Annotated[list[RubricPoint], Field(min_length=3, max_length=6)] | None = None
@@ -236,11 +240,20 @@ class QuestionMeta(Strict):
             "single": {"choices"},
             "multiple": {"choices"},
             "numeric": {"variants", "tolerance"},
-            "example": {"accepted"},
+            "example": {"accepted", "criterion"},
             "open": {"rubric"},
         }[self.kind]
         allowed = needs | {"example": {"rejected"}}.get(self.kind, set())
-        data_fields = {"choices", "variants", "tolerance", "unit", "accepted", "rejected", "rubric"}
+        data_fields = {
+            "choices",
+            "variants",
+            "tolerance",
+            "unit",
+            "criterion",
+            "accepted",
+            "rejected",
+            "rubric",
+        }
         for name in sorted(needs):
             if getattr(self, name) is None:
                 raise ValueError(f"{name}: required for kind {self.kind}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from careerguide.content.library import coverage_problems
 from careerguide.content.store import ContentStore
 
 
@@ -28,13 +29,28 @@ class Command(BaseCommand):
         if not root.is_dir():
             raise CommandError(f"{root} is not a folder")
         library = ContentStore(root).refresh()
-        for problem in library.problems:
+        problems = sorted([*library.problems, *coverage_problems(library)])
+        for problem in problems:
             line = f"{problem}" + (" (warning)" if problem.severity == "warning" else "")
             self.stdout.write(line)
+        self._print_coverage(library)
         errors = len(library.errors)
-        warnings = len(library.problems) - errors
+        warnings = len(problems) - errors
         summary = f"{len(library.documents)} files valid, {errors} error(s), {warnings} warning(s)"
         if errors:
             self.stderr.write(summary)
             raise SystemExit(1)
         self.stderr.write(summary)
+
+    def _print_coverage(self, library) -> None:
+        """Each skill's published questions per difficulty, the coverage the bank is held to."""
+        counts = library.question_counts()
+        if not counts:
+            return
+        width = max(len(slug) for slug in counts)
+        self.stdout.write(f"\n{'questions per skill':<{width}}  easy  medium  hard  total")
+        for slug, by_level in counts.items():
+            easy, medium, hard = by_level["easy"], by_level["medium"], by_level["hard"]
+            self.stdout.write(
+                f"{slug:<{width}}  {easy:>4}  {medium:>6}  {hard:>4}  {easy + medium + hard:>5}"
+            )
