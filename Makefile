@@ -2,11 +2,13 @@
 #   make run       serve the site on SQLite at http://127.0.0.1:8000 (PORT overrides)
 #   make test      lint and run every test
 #   make check     validate the content files
-#   make serve     the production server: migrate, collectstatic, gunicorn on $PORT
+#   make serve     the production server: migrate, collectstatic, granian on $PORT
 #                  (settings from the environment, see docs/configuration.md)
 #   make loadtest  a bounded load test on a private server (LOADTEST_ARGS="--takers 20")
-#   make bench     throughput of each page against a static file and a trivial view, page
-#                  weight and Lighthouse (BENCH_ARGS="--write" updates docs/benchmarks.md)
+#   make bench     throughput and latency of each page against a static file and a trivial
+#                  view, gunicorn against granian, an empty database against a seeded one,
+#                  page weight and Lighthouse (BENCH_ARGS="--write" updates docs/benchmarks.md;
+#                  with DATABASE_URL set to PostgreSQL, on PostgreSQL too)
 #   make browser-test  only the end-to-end tests in Chromium and the HTML checks (tests/e2e)
 #   make screenshots   PNGs of the main pages into docs/screenshots/ (desktop, phone, light, dark)
 
@@ -47,7 +49,7 @@ test: lint
 serve: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input
-	PORT=$(PORT) $(VENV)/bin/gunicorn --config careerguide/gunicorn.conf.py
+	PORT=$(PORT) $(PY) -m careerguide.serve
 
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)

@@ -236,13 +236,35 @@ def test_gunicorn_accepts_its_config():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_makefile_serves_with_gunicorn():
+def test_makefile_serves_with_granian():
     makefile = (REPO / "Makefile").read_text()
     recipe = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
     assert "migrate --no-input" in recipe
     assert "collectstatic --no-input" in recipe
-    assert "gunicorn --config careerguide/gunicorn.conf.py" in recipe
-    assert recipe.index("migrate") < recipe.index("collectstatic") < recipe.index("gunicorn")
+    assert "-m careerguide.serve" in recipe
+    assert recipe.index("migrate") < recipe.index("collectstatic") < recipe.index("serve")
+
+
+def test_granian_takes_gunicorns_settings():
+    from careerguide.serve import options
+
+    cores = os.cpu_count() or 1
+    defaults = options({})
+    assert (defaults["address"], defaults["port"]) == ("0.0.0.0", 8000)
+    assert defaults["workers"] == min(2 * cores + 1, 8) and defaults["blocking_threads"] == 4
+    assert defaults["workers_kill_timeout"] == 30 and defaults["log_access"] is True
+    assert defaults["respawn_failed_workers"] is True
+    custom = options(
+        {
+            "PORT": "9123",
+            "BIND_HOST": "::",
+            "WEB_CONCURRENCY": "3",
+            "WEB_THREADS": "2",
+            "WEB_TIMEOUT": "60",
+        }
+    )
+    assert (custom["address"], custom["port"], custom["workers"]) == ("::", 9123, 3)
+    assert (custom["blocking_threads"], custom["workers_kill_timeout"]) == (2, 60)
 
 
 # --- check --deploy ----------------------------------------------------------------------------
