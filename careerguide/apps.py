@@ -7,6 +7,3 @@ class CareerGuideConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the content checks
-        from .csrf import install
-
-        install()

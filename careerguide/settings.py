@@ -2,10 +2,12 @@
 
 Every setting that differs between a laptop and production comes from the environment;
 docs/configuration.md lists them. With nothing set, the site runs on SQLite and an in-process
-cache, and refuses to start without a SECRET_KEY unless DEBUG is on.
+cache, and refuses to start without a SECRET_KEY unless DEBUG is on (read-only commands such as
+`manage.py content_check` excepted: KEYLESS_COMMANDS).
 """
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,14 +41,29 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG")
 
+# Management commands that read files and nothing secret, so that an editor can run them in a
+# fresh clone with nothing set. They run with an empty SECRET_KEY: anything that signed with it
+# would stop with Django's "The SECRET_KEY setting must not be empty."
+KEYLESS_COMMANDS = frozenset({"content_check"})
+
+
+def running_keyless_command(argv: list[str]) -> bool:
+    return (
+        len(argv) > 1
+        and Path(argv[0]).name in {"manage.py", "django-admin"}
+        and argv[1] in KEYLESS_COMMANDS
+    )
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        # Only ever used with DEBUG on, on a developer's machine.
+        SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
+    elif not running_keyless_command(sys.argv):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (it is required unless DEBUG=1)."
         )
-    # Only ever used with DEBUG on, on a developer's machine.
-    SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
 # Public address of the site (e.g. https://careers.example.org), used in canonical links and
 # the sitemap; without it, links use the host of the request.
@@ -73,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "django_htmx",
     "careerguide.apps.CareerGuideConfig",
     "roles",
@@ -113,18 +131,10 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # The quiz's question page and the panels its answers swap in (careerguide/jinja2.py).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "careerguide.jinja2.environment",
-            "context_processors": ["careerguide.context_processors.site"],
-        },
-    },
 ]
+
+# Forms render with the project's template engine, so widgets can use templates/ too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "careerguide.wsgi.application"
 
@@ -230,6 +240,9 @@ STORAGES = {
 
 # --- content -----------------------------------------------------------------------------------
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# The site's address of a content document, given its kind and slug (None: no page of its own).
+# The content library builds no URL itself; tests may point this elsewhere.
+CONTENT_URLS = "careerguide.urls.content_url"
 # Base URL for "edit this page" links, e.g. https://github.com/org/careerguide/edit/main/content
 CONTENT_EDIT_URL = os.environ.get("CONTENT_EDIT_URL", "").rstrip("/")
 SITE_NAME = "Career Guide"

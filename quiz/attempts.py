@@ -1,18 +1,19 @@
-"""Choosing the questions of an attempt and freezing what each asks."""
+"""Choosing the questions of an attempt, freezing each question's version once, and creating
+the attempt with its own choice order and numeric variants."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from careerguide.content import Document, Library
-from careerguide.content.rendering import resolve_relative
+from careerguide.content import Document, Library, resolve_relative
 
-from .models import Attempt, Item
-from .steps import Step, remember
+from .models import Attempt, Item, QuestionStats, QuestionVersion
 
 MOCK_SIZE = 12
 MOCK_MIX = {"easy": 4, "medium": 5, "hard": 3}
@@ -93,17 +94,24 @@ def _read_links(library: Library, doc: Document) -> list[dict]:
     return links
 
 
-def snapshot(library: Library, doc: Document, rng: random.Random) -> tuple[dict, dict]:
-    """What the taker is shown before answering, and the key that stays hidden until then."""
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def freeze(library: Library, doc: Document) -> QuestionVersion:
+    """The question as takers are asked it now (unsaved), with its content fingerprint.
+
+    Choices are kept in a canonical order (by id): each attempt shows them in its own order.
+    A numeric question keeps every variant's prompt and answer; each attempt picks one."""
     meta = doc.meta
-    asked = {
+    asked: dict = {
         "title": meta.title,
         "kind": meta.kind,
         "difficulty": meta.difficulty,
         "behavioural": meta.behavioural,
-        "prompt": str(doc.fragments.get("prompt:0", "")),
+        "prompts": [str(doc.fragments.get("prompt:0", ""))],
     }
-    key = {
+    key: dict = {
         "model_answer": str(doc.fragments["model_answer"]),
         "explanation": str(doc.html),
         "read": _read_links(library, doc),
@@ -114,8 +122,7 @@ def snapshot(library: Library, doc: Document, rng: random.Random) -> tuple[dict,
         ],
     }
     if meta.kind in ("single", "multiple"):
-        choices = list(meta.choices)
-        rng.shuffle(choices)
+        choices = sorted(meta.choices, key=lambda c: c.id)
         asked["choices"] = [
             {"id": c.id, "text": c.text, "html": str(doc.fragments[f"choice:{c.id}"])}
             for c in choices
@@ -123,11 +130,11 @@ def snapshot(library: Library, doc: Document, rng: random.Random) -> tuple[dict,
         key["correct"] = [c.id for c in choices if c.correct]
         key["why"] = {c.id: str(doc.fragments[f"why:{c.id}"]) for c in choices}
     elif meta.kind == "numeric":
-        index = rng.randrange(len(meta.variants))
-        asked["prompt"] = str(doc.fragments[f"prompt:{index}"])
+        asked["prompts"] = [str(doc.fragments[f"prompt:{i}"]) for i in range(len(meta.variants))]
         asked["unit"] = meta.unit or ""
-        key.update(answer=meta.variants[index].answer, tolerance=meta.tolerance, variant=index)
+        key.update(answers=[v.answer for v in meta.variants], tolerance=meta.tolerance)
     elif meta.kind == "example":
+        key["criterion"] = getattr(meta, "criterion", None) or ""
         for name in ("accepted", "rejected"):
             key[name] = [
                 {**a.model_dump(), "why_html": str(doc.fragments[f"{name}:{i}"])}
@@ -138,7 +145,38 @@ def snapshot(library: Library, doc: Document, rng: random.Random) -> tuple[dict,
             {**p.model_dump(), "html": str(doc.fragments[f"rubric:{i}"])}
             for i, p in enumerate(meta.rubric)
         ]
-    return asked, key
+    fields = {
+        "question_id": doc.slug,
+        "kind": meta.kind,
+        "difficulty": meta.difficulty,
+        "skills": list(meta.skills),
+        "asked": asked,
+        "key": key,
+    }
+    fingerprint = hashlib.sha256(_canonical(fields).encode()).hexdigest()
+    return QuestionVersion(fingerprint=fingerprint, **fields)
+
+
+def saved_versions(versions: Sequence[QuestionVersion]) -> dict[str, int]:
+    """The database id of each version, by fingerprint, saving those not stored yet. Two
+    takers starting at once may both save one: the unique fingerprint keeps a single row."""
+    fingerprints = {v.fingerprint for v in versions}
+    found = dict(
+        QuestionVersion.objects.filter(fingerprint__in=fingerprints).values_list(
+            "fingerprint", "id"
+        )
+    )
+    missing = [v for v in versions if v.fingerprint not in found]
+    if missing:
+        QuestionVersion.objects.bulk_create(
+            list({v.fingerprint: v for v in missing}.values()), ignore_conflicts=True
+        )
+        found.update(
+            QuestionVersion.objects.filter(
+                fingerprint__in=[v.fingerprint for v in missing]
+            ).values_list("fingerprint", "id")
+        )
+    return found
 
 
 @transaction.atomic
@@ -151,38 +189,46 @@ def create_attempt(
 ) -> Attempt:
     if not selection.questions:
         raise SelectionError("There are no questions of that kind yet.")
+    versions = [freeze(library, doc) for doc in selection.questions]
+    ids = saved_versions(versions)
     attempt = Attempt.objects.create(
-        owner=owner, mode=selection.mode, label=selection.label, retake_of=retake_of
+        owner=owner,
+        mode=selection.mode,
+        label=selection.label,
+        retake_of=retake_of,
+        total=len(versions),
     )
     items = []
-    for position, doc in enumerate(selection.questions, start=1):
-        asked, key = snapshot(library, doc, rng)
+    for position, (doc, version) in enumerate(zip(selection.questions, versions, strict=True), 1):
+        order = None
+        if version.kind in ("single", "multiple"):
+            order = [choice["id"] for choice in version.asked["choices"]]
+            rng.shuffle(order)
+        variants = len(version.asked["prompts"])
         items.append(
             Item(
-                attempt_id=attempt.pk,
+                attempt=attempt,
                 position=position,
+                version_id=ids[version.fingerprint],
                 question_id=doc.slug,
-                kind=doc.meta.kind,
-                difficulty=doc.meta.difficulty,
-                skills=list(doc.meta.skills),
-                asked=asked,
-                key=key,
+                choice_order=order,
+                variant=rng.randrange(variants) if variants > 1 else 0,
             )
         )
     Item.objects.bulk_create(items)
-    remember(attempt, items)
+    # Every question asked has its counters' row, so that scoring an answer only updates it.
+    QuestionStats.objects.bulk_create(
+        [QuestionStats(question_id=qid) for qid in {item.question_id for item in items}],
+        ignore_conflicts=True,
+    )
     return attempt
 
 
-def missed_selection(library: Library, step: Step) -> Selection:
+def missed_selection(library: Library, attempt: Attempt) -> Selection:
     """The questions of an attempt not answered fully right, as they are in the guide now."""
-    missed = [
-        item.question_id
-        for item, response in step.pairs()
-        if response is None or response.score is None or response.score < 1
-    ]
+    missed = attempt.items.exclude(response__score__gte=1).values_list("question_id", flat=True)
     questions = [q for qid in missed if (q := library.question(qid)) is not None]
     if not questions:
         raise SelectionError("Nothing to retake: you got every question right.")
-    label = step.attempt.label.removeprefix("Retake: ")
+    label = attempt.label.removeprefix("Retake: ")
     return Selection(Attempt.Mode.RETAKE, f"Retake: {label}", questions)

@@ -1,18 +1,18 @@
-"""Forms that read a taker's answer. Each question's form is built from the item's snapshot,
-so only the choices that were shown can be picked."""
+"""Forms that read a taker's answer. Each question's form is built from the item as this
+attempt asks it, so only the choices that were shown can be picked, and each field's limits
+(``maxlength``, choices) live here, in the form, and reach the page through its widget."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
-from django.forms import BoundField
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .scoring import parse_number
 
 EXAMPLE_MAX = 300
+OPEN_MAX = 5000
+NUMBER_MAX = 40
 
 
 def _label(item: dict, text_key: str) -> str:
@@ -21,52 +21,20 @@ def _label(item: dict, text_key: str) -> str:
     return mark_safe(html) if html else escape(item[text_key])  # noqa: S308
 
 
-OPEN_MAX = 5000
+class ChoiceList(forms.RadioSelect):
+    """Radio buttons, each in a ``div.choice`` with its label after it (the labels hold
+    rendered markdown, so they cannot wrap the input as Django's default does)."""
+
+    template_name = "quiz/widgets/choices.html"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    id: str
-    value: str
-    label: str
-    checked: bool
-    input: str  # the <input> element, escaped
-
-
-def options(field: BoundField) -> list[Option]:
-    """The choices of a radio or checkbox field, each with its <input> written out.
-
-    The same markup as the field's widget renders, without a widget template per choice,
-    which took more than half of a question page's render time."""
-    widget = field.field.widget
-    value = field.value()
-    given = value if isinstance(value, (list, tuple)) else [value]
-    chosen = {str(v) for v in given if v is not None}
-    required = (
-        widget.use_required_attribute(field.initial)
-        and field.field.required
-        and field.form.use_required_attribute
-    )
-    flags = (" required" if required else "") + (' aria-invalid="true"' if field.errors else "")
-    found = []
-    for i, (v, label) in enumerate(field.field.choices):
-        id_, v = f"{field.auto_id}_{i}", str(v)
-        checked = v in chosen
-        tag = format_html(
-            '<input type="{}" name="{}" value="{}" id="{}"{}>',
-            widget.input_type,
-            field.html_name,
-            v,
-            id_,
-            mark_safe(flags + (" checked" if checked else "")),  # noqa: S308 (constants)
-        )
-        found.append(Option(id_, v, label, checked, tag))
-    return found
+class CheckboxList(forms.CheckboxSelectMultiple):
+    template_name = "quiz/widgets/choices.html"
 
 
 class SingleAnswerForm(forms.Form):
     choice = forms.ChoiceField(
-        widget=forms.RadioSelect,
+        widget=ChoiceList,
         error_messages={
             "required": "Choose an answer.",
             "invalid_choice": "That is not one of this question's choices.",
@@ -83,7 +51,7 @@ class SingleAnswerForm(forms.Form):
 
 class MultipleAnswerForm(forms.Form):
     choices = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         error_messages={
             "required": "Tick at least one answer.",
             "invalid_choice": "That is not one of this question's choices.",
@@ -100,7 +68,8 @@ class MultipleAnswerForm(forms.Form):
 
 class NumericAnswerForm(forms.Form):
     value = forms.CharField(
-        max_length=40,
+        max_length=NUMBER_MAX,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "required": "Enter a number.",
             "max_length": "That is too long to be a number.",
@@ -109,6 +78,8 @@ class NumericAnswerForm(forms.Form):
 
     def __init__(self, *args, asked: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        unit = asked.get("unit")
+        self.fields["value"].label = f"Your answer ({unit})" if unit else "Your answer"
 
     def clean_value(self) -> float:
         number = parse_number(self.cleaned_data["value"])
@@ -121,18 +92,18 @@ class NumericAnswerForm(forms.Form):
 
 
 class TextAnswerForm(forms.Form):
-    text = forms.CharField(strip=True)
+    text = forms.CharField(label="Your answer", strip=True)
 
-    def __init__(self, *args, asked: dict, max_length: int, **kwargs):
+    def __init__(self, *args, max_length: int, hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.max_length = max_length
         field.widget = (
-            forms.Textarea(attrs={"rows": 8})
+            forms.Textarea(attrs={"rows": 8, "maxlength": str(max_length)})
             if max_length > EXAMPLE_MAX
-            else forms.TextInput(attrs={"autocomplete": "off"})
+            else forms.TextInput(attrs={"autocomplete": "off", "maxlength": str(max_length)})
         )
-        field.widget.attrs["maxlength"] = str(max_length)
+        field.help_text = hint
         field.validators.append(
             forms.fields.validators.MaxLengthValidator(
                 max_length, message=f"Keep your answer under {max_length:,} characters."
@@ -144,7 +115,13 @@ class TextAnswerForm(forms.Form):
         return {"text": self.cleaned_data["text"]}
 
 
-def answer_form(item, data=None):
+OPEN_HINT = (
+    "Answer as you would out loud in an interview. Next you will see the model answer and mark "
+    "your own against a rubric."
+)
+
+
+def answer_form(item, data=None) -> forms.Form:
     asked = item.asked
     if item.kind == "single":
         return SingleAnswerForm(data, asked=asked)
@@ -152,17 +129,19 @@ def answer_form(item, data=None):
         return MultipleAnswerForm(data, asked=asked)
     if item.kind == "numeric":
         return NumericAnswerForm(data, asked=asked)
-    limit = EXAMPLE_MAX if item.kind == "example" else OPEN_MAX
-    return TextAnswerForm(data, asked=asked, max_length=limit)
+    if item.kind == "example":
+        return TextAnswerForm(data, max_length=EXAMPLE_MAX)
+    return TextAnswerForm(data, max_length=OPEN_MAX, hint=OPEN_HINT)
 
 
 class RubricForm(forms.Form):
-    """The points of an open question's rubric that the taker says they covered."""
+    """The points of a rubric that the taker says their answer covered: an open question's
+    rubric, or the one criterion of an example the key did not recognise."""
 
     points = forms.TypedMultipleChoiceField(
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         error_messages={"invalid_choice": "That is not one of the rubric's points."},
     )
 

@@ -1,11 +1,39 @@
-"""Attempts at the quiz. Questions live in content files; an attempt freezes a snapshot of
-each question it asks, so editing or deleting a question never changes a past result."""
+"""Attempts at the quiz.
+
+Questions live in content files. Each version of a question that takers were asked is frozen
+once, as a :class:`QuestionVersion` keyed by its content fingerprint, and every item of an
+attempt points at the version it asked, with its own choice order and numeric variant beside
+it. Editing or deleting a question never changes a past result, and a million answers hold a
+few hundred question texts, not a million copies.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
+
+
+class QuestionVersion(models.Model):
+    """A question as it was asked: what the taker sees and the answer key, frozen."""
+
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    question_id = models.CharField(max_length=80, db_index=True)
+    kind = models.CharField(max_length=20)
+    difficulty = models.CharField(max_length=10)
+    skills = models.JSONField(default=list)
+    # Title, prompts (one per numeric variant), unit and choices (in a canonical order).
+    asked = models.JSONField()
+    # Model answer, explanation, reading, skills, and the kind's key: shown only once answered.
+    key = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.question_id} ({self.fingerprint[:8]})"
 
 
 class Attempt(models.Model):
@@ -19,38 +47,57 @@ class Attempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.CharField(
-        max_length=64, db_index=True, help_text="Random token kept in the taker's browser session."
+        max_length=64,
+        db_index=True,
+        help_text="Random token kept in the taker's browser (the quiz_owner cookie).",
     )
     mode = models.CharField(max_length=20, choices=Mode.choices)
     label = models.CharField(max_length=200)
     retake_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retakes"
     )
+    total = models.PositiveSmallIntegerField(help_text="Number of questions.")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="The first question not yet scored; total + 1 once all are."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    points = models.FloatField(null=True, blank=True, help_text="Total score, set on finishing.")
+    points = models.FloatField(default=0.0, help_text="Sum of the scores so far.")
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=models.F("total") + 1),
+                name="attempt_position_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    @property
+    def answered(self) -> int:
+        """Questions scored so far."""
+        return self.position - 1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.total) if self.total else 0
+
 
 class Item(models.Model):
-    """One question of an attempt, as it was asked."""
+    """One question of an attempt: the version it asked, in this attempt's choice order."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()  # 1-based
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="items")
     question_id = models.CharField(max_length=80, db_index=True)
-    kind = models.CharField(max_length=20)
-    difficulty = models.CharField(max_length=10)
-    skills = models.JSONField(default=list)
-    # What the taker sees before answering: title, prompt, choices in their shuffled order.
-    asked = models.JSONField()
-    # The answer key, model answer, explanation and reading: shown only once answered.
-    key = models.JSONField()
+    # The ids of the choices in the order this attempt shows them (choice questions only).
+    choice_order = models.JSONField(null=True, blank=True)
+    # Which of a numeric question's variants this attempt asks.
+    variant = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -59,7 +106,31 @@ class Item(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.asked.get('title', self.question_id)}"
+        return f"{self.position}. {self.question_id}"
+
+    @property
+    def kind(self) -> str:
+        return self.version.kind
+
+    @property
+    def asked(self) -> dict[str, Any]:
+        """What the taker sees before answering, as this attempt asks it."""
+        asked = dict(self.version.asked)
+        prompts = asked.pop("prompts", [""])
+        asked["prompt"] = prompts[self.variant] if self.variant < len(prompts) else ""
+        if self.choice_order is not None:
+            by_id = {choice["id"]: choice for choice in asked["choices"]}
+            asked["choices"] = [by_id[choice_id] for choice_id in self.choice_order]
+        return asked
+
+    @property
+    def key(self) -> dict[str, Any]:
+        """The answer key for this attempt's variant. Never shown before the answer."""
+        key = dict(self.version.key)
+        if self.version.kind == "numeric":
+            key["answer"] = key.pop("answers")[self.variant]
+            key["variant"] = self.variant
+        return key
 
 
 class Response(models.Model):
@@ -69,7 +140,8 @@ class Response(models.Model):
     item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="response")
     question_id = models.CharField(max_length=80, db_index=True)
     answer = models.JSONField()
-    # Null while an open answer waits for the taker to tick the rubric points they covered.
+    # Null while an answer waits for the taker's own marking (an open question's rubric, or
+    # a free-text example the key does not recognise).
     score = models.FloatField(null=True, blank=True)
     detail = models.JSONField(default=dict)
     answered_at = models.DateTimeField(auto_now_add=True)
@@ -91,10 +163,46 @@ class Response(models.Model):
         return self.score is not None and self.score >= 1.0
 
 
-class QuestionStatistic(Response):
-    """Admin-only view of responses grouped by question."""
+class QuestionStats(models.Model):
+    """Running totals of a question's scored answers, updated with each one (``F()``), so
+    showing "N% of takers got this right" costs one row, however many answers there are."""
+
+    question_id = models.CharField(max_length=80, unique=True)
+    answered = models.PositiveIntegerField(default=0)
+    right = models.PositiveIntegerField(default=0)
+    points = models.FloatField(default=0.0)
 
     class Meta:
-        proxy = True
         verbose_name = "question statistic"
         verbose_name_plural = "question statistics"
+
+    def __str__(self) -> str:
+        return self.question_id
+
+    @property
+    def percent_right(self) -> int:
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+    @property
+    def average_percent(self) -> int:
+        return round(100 * self.points / self.answered) if self.answered else 0
+
+
+class UnrecognisedAnswer(models.Model):
+    """A free-text example the answer key did not recognise, normalised and counted, so that
+    editors can add what takers actually write to ``accepted`` or ``rejected``."""
+
+    question_id = models.CharField(max_length=80)
+    text = models.CharField(max_length=300, help_text="The answer, normalised.")
+    count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "text"], name="one_row_per_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.text}"

@@ -91,6 +91,9 @@ def summarise(pairs: Iterable[tuple[Item, Response | None]]) -> Summary:
                 "answer": _answer_text(item, response.answer) if response is not None else "",
                 # the key stays hidden until the question is answered, even here
                 "revealed": score is not None,
+                "self_assessed": bool(
+                    response is not None and response.detail.get("self_assessed")
+                ),
                 "right_answer": _right_answer(item) if score is not None else "",
             }
         )

@@ -1,54 +1,55 @@
 """Taking the quiz: one question per screen, feedback after each answer, results at the end.
 
 Every step works as plain POST -> redirect -> GET; with htmx the answer form swaps the feedback
-in place instead. Errors are answered with a 4xx and a plain message, never a 500.
+in place instead (the ``panel`` fragment of the question page). Errors are answered with a 4xx
+and a plain message, never a 500.
 """
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import secrets
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
-from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.functional import SimpleLazyObject
+from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
-from django.utils.http import http_date
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_cookie
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
+from careerguide import structured_data
 from careerguide.content import get_library
-from roles import structured_data
+from careerguide.htmx import wants_fragment
 
 from . import steps
 from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
-from .forms import RubricForm, answer_form, options
+from .forms import RubricForm, answer_form
 from .models import Attempt, Item, Response
 from .results import summarise
-from .scoring import pretick, score_answer, score_open
-from .steps import Step
+from .scoring import normalise, pretick, score_answer, score_open
 
 # The browser's quiz token, in its own cookie rather than the session: taking the quiz then
-# reads no session (one lookup less per step) and leaves sessions to signed-in staff.
+# reads no session and leaves sessions to signed-in staff.
 OWNER_COOKIE = "quiz_owner"
 OWNER_MAX_AGE = 365 * 24 * 60 * 60  # seconds: a year after the browser's latest attempt
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 
 
-def _owner(request) -> str | None:
+def _owner(request: HttpRequest) -> str | None:
     token = request.COOKIES.get(OWNER_COOKIE, "")
     return token if _TOKEN.fullmatch(token) else None
+
+
+def _is_owner(request: HttpRequest, attempt: Attempt) -> bool:
+    token = _owner(request)
+    return token is not None and constant_time_compare(attempt.owner, token)
 
 
 def _keep_owner(response: HttpResponse, token: str) -> HttpResponse:
@@ -63,62 +64,24 @@ def _keep_owner(response: HttpResponse, token: str) -> HttpResponse:
     return response
 
 
-# What ``never_cache`` sends. Every step of the quiz sends it: written out once, instead of
-# parsing and merging Cache-Control twice per response (most of the decorator's 13 µs a step,
-# measured in one process).
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
-def uncached(*vary: str):
-    """``never_cache`` (and ``vary_on_headers(*vary)``) for the quiz's steps: the same headers,
-    set directly when the response has none of its own to merge them with."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            headers = response.headers
-            if "Cache-Control" in headers or "Expires" in headers:
-                add_never_cache_headers(response)
-            else:
-                headers["Expires"] = http_date()
-                headers["Cache-Control"] = NEVER_CACHE
-            if vary:
-                if "Vary" in headers:
-                    patch_vary_headers(response, vary)
-                else:
-                    headers["Vary"] = ", ".join(vary)
-            return response
-
-        return wrapped
-
-    return decorator
-
-
-def _error(request, message: str, status: int) -> HttpResponse:
-    template = "quiz/error.html#message" if request.htmx else "quiz/error.html"
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    template = "quiz/error.html#message" if wants_fragment(request) else "quiz/error.html"
     return render(request, template, {"message": message, "status": status}, status=status)
 
 
-def _load(request, attempt_id, *, owner_only: bool = True) -> Step:
-    step = steps.load(attempt_id)
-    if owner_only and step.attempt.owner != _owner(request):
+def _owned(request: HttpRequest, item: Item) -> Item:
+    if not _is_owner(request, item.attempt):
         raise PermissionDenied("This attempt belongs to another browser.")
-    return step
-
-
-def _finish_if_done(step: Step) -> None:
-    if step.current is not None or step.attempt.finished_at is not None:
-        return
-    points = sum(response.score for _, response in step.pairs())
-    now = timezone.now()
-    Attempt.objects.filter(pk=step.attempt.pk, finished_at__isnull=True).update(
-        finished_at=now, points=points
-    )
-    step.attempt.finished_at, step.attempt.points = now, points
+    return item
 
 
 # --- choosing a quiz ---------------------------------------------------------------------------
+
+
+def _history(owner: str):
+    return Attempt.objects.filter(owner=owner).only(
+        "id", "label", "created_at", "finished_at", "points", "total", "position"
+    )
 
 
 @require_GET
@@ -128,7 +91,6 @@ def index(request):
     library = get_library()
     questions = library.all("question")
     owner = _owner(request)
-    history = _history(owner)[:5] if owner else []
     return render(
         request,
         "quiz/index.html",
@@ -140,26 +102,13 @@ def index(request):
             "difficulties": [
                 (d, sum(1 for q in questions if q.meta.difficulty == d)) for d in DIFFICULTIES
             ],
-            "history": history,
+            "history": _history(owner)[:5] if owner else [],
             # the guide's "practise this skill/role" links preselect it here
             "selected_skill": request.GET.get("skill", ""),
             "selected_role": request.GET.get("role", ""),
             "structured_data": structured_data.quiz(len(questions), request.build_absolute_uri()),
             "breadcrumbs": [("Quiz", None)],
         },
-    )
-
-
-def _history(owner: str):
-    return (
-        Attempt.objects.filter(owner=owner)
-        .annotate(
-            total=Count("items", distinct=True),
-            answered=Count(
-                "items__response", filter=Q(items__response__score__isnull=False), distinct=True
-            ),
-        )
-        .order_by("-created_at")
     )
 
 
@@ -188,22 +137,25 @@ def start(request):
 
 
 @require_POST
-def retake(request, attempt_id):
-    step = _load(request, attempt_id)
-    return _begin(
-        request, lambda library, _: missed_selection(library, step), retake_of=step.attempt
-    )
+def retake(request, attempt_id: uuid.UUID):
+    attempt = get_object_or_404(Attempt, pk=attempt_id)
+    if not _is_owner(request, attempt):
+        raise PermissionDenied("This attempt belongs to another browser.")
+    return _begin(request, lambda library, _: missed_selection(library, attempt), retake_of=attempt)
 
 
 def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
     """Create an attempt from ``choose(library, rng)`` and go to its first question."""
     library = get_library()
     rng = random.Random(secrets.randbits(64))
-    owner = _owner(request)
     try:
         selection = choose(library, rng)
         attempt = create_attempt(
-            library, selection, owner or secrets.token_urlsafe(24), rng, retake_of=retake_of
+            library,
+            selection,
+            _owner(request) or secrets.token_urlsafe(24),
+            rng,
+            retake_of=retake_of,
         )
     except SelectionError as exc:
         return _error(request, str(exc), 400)
@@ -215,53 +167,62 @@ def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
 
 
 @require_GET
-def resume(request, attempt_id):
-    step = _load(request, attempt_id)
-    if step.current is None:
+def resume(request, attempt_id: uuid.UUID):
+    attempt = get_object_or_404(
+        Attempt.objects.only("id", "owner", "position", "total"), pk=attempt_id
+    )
+    if not _is_owner(request, attempt):
+        raise PermissionDenied("This attempt belongs to another browser.")
+    if attempt.position > attempt.total:
         return redirect("quiz:results", attempt_id)
-    return redirect("quiz:question", attempt_id, step.current)
+    return redirect("quiz:question", attempt_id, attempt.position)
 
 
-def _panel_context(request, step: Step, item: Item, form=None, notice: str = "") -> dict[str, Any]:
-    response = step.response(item)
+def _awaiting_marking(item: Item, response: Response) -> list[dict] | None:
+    """The rubric an unscored answer is marked against: an open question's points, or the one
+    criterion of a free-text example that the key did not recognise."""
+    if response.score is not None:
+        return None
+    key = item.key
+    if item.kind == "open":
+        return key["rubric"]
+    criterion = key.get("criterion") or "My answer is a correct example, for the reason above."
+    return [{"point": criterion, "html": escape(criterion)}]
+
+
+def _panel_context(request, item: Item, form=None, notice: str = "") -> dict[str, Any]:
+    attempt = item.attempt
+    response = steps.response_of(item)
     context: dict[str, Any] = {
-        "attempt": step.attempt,
+        "attempt": attempt,
         "item": item,
         "asked": item.asked,
-        "total": step.total,
+        "total": attempt.total,
         "response": response,
         "notice": notice,
     }
     if response is None:
         context["answering"] = True
-        context["action"] = reverse("quiz:answer", args=[step.attempt.pk, item.position])
-        if form is None:
-            # A fresh form's fields follow from the question alone, so the template keeps them
-            # rendered by content (answer_form.html): the form is built only to render them.
-            context["pristine"] = True
-            form = SimpleLazyObject(lambda: answer_form(item))
-        context["form"] = form
-        context["field"] = field = SimpleLazyObject(lambda: form[next(iter(form.fields))])
-        if item.kind in ("single", "multiple"):
-            context["options"] = SimpleLazyObject(lambda: options(field))
-    else:
-        key = item.key
-        context["key"] = key
-        if response.score is None:  # open answer waiting for the rubric
-            ticked = response.detail.get("preticked", [])
-            context["rubric_form"] = form = form or RubricForm(
-                rubric=key["rubric"], initial={"points": [str(i) for i in ticked]}
-            )
-            context["options"] = options(form["points"])
-            context["action"] = reverse("quiz:assess", args=[step.attempt.pk, item.position])
-        else:
-            context["stats"] = steps.takers_share(item.question_id)
-            context["feedback"] = _feedback(item, response)
-            context["next_url"] = (
-                reverse("quiz:question", args=[step.attempt.pk, item.position + 1])
-                if item.position < step.total
-                else reverse("quiz:results", args=[step.attempt.pk])
-            )
+        context["action"] = reverse("quiz:answer", args=[attempt.pk, item.position])
+        context["form"] = form or answer_form(item)
+        return context
+    key = item.key
+    context["key"] = key
+    rubric = _awaiting_marking(item, response)
+    if rubric is not None:
+        ticked = response.detail.get("preticked", [])
+        context["rubric_form"] = form or RubricForm(
+            rubric=rubric, initial={"points": [str(i) for i in ticked]}
+        )
+        context["action"] = reverse("quiz:assess", args=[attempt.pk, item.position])
+        return context
+    context["stats"] = steps.takers_share(item.question_id)
+    context["feedback"] = _feedback(item, response)
+    context["next_url"] = (
+        reverse("quiz:question", args=[attempt.pk, item.position + 1])
+        if item.position < attempt.total
+        else reverse("quiz:results", args=[attempt.pk])
+    )
     return context
 
 
@@ -290,24 +251,21 @@ def _feedback(item: Item, response: Response) -> dict[str, Any]:
     return out
 
 
-def _render_question(request, step: Step, item: Item, *, form=None, notice="", status=200):
-    context = _panel_context(request, step, item, form=form, notice=notice)
-    template = "quiz/question.html"
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        template = "quiz/panel.html"
-    # Jinja2: every step renders one of these, for one taker (careerguide/jinja2.py)
-    return render(request, template, context, status=status, using="jinja2")
+def _render_question(request, item: Item, *, form=None, notice="", status=200) -> HttpResponse:
+    context = _panel_context(request, item, form=form, notice=notice)
+    template = "quiz/question.html#panel" if wants_fragment(request) else "quiz/question.html"
+    return render(request, template, context, status=status)
 
 
 @require_GET
-@uncached("HX-Request")
-def question(request, attempt_id, position):
-    step = _load(request, attempt_id)
-    item = step.item(position)
-    current = step.current
-    if current is not None and position > current:
+@never_cache
+@vary_on_headers("HX-Request")
+def question(request, attempt_id: uuid.UUID, position: int):
+    item = _owned(request, steps.load_item(attempt_id, position))
+    current = item.attempt.position
+    if position > current:
         return redirect("quiz:question", attempt_id, current)
-    return _render_question(request, step, item)
+    return _render_question(request, item)
 
 
 ANSWERED = "You already answered this question; your first answer stands."
@@ -317,110 +275,101 @@ FINISHED = (
 )
 
 
-def _check_turn(request, step: Step, item: Item) -> HttpResponse | None:
+def _check_turn(request, item: Item) -> HttpResponse | None:
     """Refuse an answer that is not this attempt's next step."""
-    if step.attempt.finished_at is not None:
+    if item.attempt.finished_at is not None:
         if request.htmx:  # keep the feedback on screen, with the reason above it
-            return _render_question(request, step, item, notice=FINISHED, status=400)
+            return _render_question(request, item, notice=FINISHED, status=400)
         return _error(request, FINISHED, 400)
-    if step.response(item) is not None:
-        return _conflict(request, step, item, ANSWERED)
-    current = step.current
-    if current is not None and item.position > current:
+    if steps.response_of(item) is not None:
+        return _conflict(request, item, ANSWERED)
+    current = item.attempt.position
+    if item.position > current:
         return _error(request, f"Answer question {current} first.", 400)
     return None
 
 
-def _conflict(request, step: Step, item: Item, notice: str) -> HttpResponse:
+def _conflict(request, item: Item, notice: str) -> HttpResponse:
     """A replayed or concurrent second submit: the first one stands (409, feedback kept)."""
-    return _after_post(request, step, item, notice=notice, status=409)
-
-
-def _after_post(request, step: Step, item: Item, *, notice: str = "", status: int = 200):
     if request.htmx:
-        return _render_question(request, step, item, notice=notice, status=status)
-    return redirect("quiz:question", step.attempt.pk, item.position)
+        item = steps.load_item(item.attempt_id, item.position)  # as the first submit left it
+    return _after_post(request, item, notice=notice, status=409)
+
+
+def _after_post(request, item: Item, *, notice: str = "", status: int = 200) -> HttpResponse:
+    if request.htmx:
+        return _render_question(request, item, notice=notice, status=status)
+    return redirect("quiz:question", item.attempt_id, item.position)
 
 
 @require_POST
-@uncached()
-def answer(request, attempt_id, position):
-    step = _load(request, attempt_id)
-    item = step.item(position)
-    if (problem := _check_turn(request, step, item)) is not None:
+@never_cache
+def answer(request, attempt_id: uuid.UUID, position: int):
+    item = _owned(request, steps.load_item(attempt_id, position))
+    if (problem := _check_turn(request, item)) is not None:
         return problem
 
     form = answer_form(item, request.POST)
     if not form.is_valid():
-        return _render_question(request, step, item, form=form, status=400)
+        return _render_question(request, item, form=form, status=400)
     given = form.answer()
-    outcome = score_answer(item.kind, item.key, given)
-    if outcome is None:
-        detail = {"preticked": pretick(given["text"], item.key["rubric"])}
-        score, scored_at = None, None
+    key = item.key
+    outcome = score_answer(item.kind, key, given)
+    unrecognised = ""
+    if outcome is None:  # an open answer: the taker marks it against the rubric next
+        score, detail = None, {"preticked": pretick(given["text"], key["rubric"])}
+    elif outcome.detail.get("verdict") == "unrecognised":  # judged against the criterion next
+        score, detail = None, {**outcome.detail, "self_assessed": True}
+        unrecognised = normalise(given["text"])[:300]
     else:
-        detail, score, scored_at = outcome.detail, outcome.score, timezone.now()
-    response = Response(
-        item_id=item.pk,  # not item=: that would cache the answer on the shared item
-        question_id=item.question_id,
-        answer=given,
-        score=score,
-        detail=detail,
-        scored_at=scored_at,
-    )
+        score, detail = outcome.score, outcome.detail
     try:
-        steps.response_insert.save(response)
-    except IntegrityError:  # a concurrent submit of the same question won the race
-        step = _load(request, attempt_id)
-        return _conflict(request, step, step.item(position), ANSWERED)
-    step.responses[item.position] = response
-    _finish_if_done(step)
-    return _after_post(request, step, item)
+        steps.record_answer(item, given, score, detail, unrecognised=unrecognised)
+    except steps.AlreadyDone:  # a concurrent submit of the same question won the race
+        return _conflict(request, item, ANSWERED)
+    return _after_post(request, item)
 
 
 @require_POST
-@uncached()
-def assess(request, attempt_id, position):
-    """Second step of an open question: the taker ticks the rubric points they covered."""
-    step = _load(request, attempt_id)
-    item = step.item(position)
-    response = step.response(item)
-    if item.kind != "open" or response is None:
-        return _error(request, "Write your answer before marking it against the rubric.", 400)
-    if response.score is not None:
-        return _conflict(request, step, item, MARKED)
-    form = RubricForm(request.POST, rubric=item.key["rubric"])
+@never_cache
+def assess(request, attempt_id: uuid.UUID, position: int):
+    """The taker marks their own answer: the rubric points an open answer covered, or whether
+    a free-text example the key did not recognise meets the question's criterion."""
+    item = _owned(request, steps.load_item(attempt_id, position))
+    response = steps.response_of(item)
+    if response is None:
+        return _error(request, "Write your answer before marking it.", 400)
+    rubric = _awaiting_marking(item, response)
+    if rubric is None:
+        return _conflict(request, item, MARKED)
+    form = RubricForm(request.POST, rubric=rubric)
     if not form.is_valid():
-        return _render_question(request, step, item, form=form, status=400)
-    outcome = score_open(form.cleaned_data["points"], len(item.key["rubric"]))
+        return _render_question(request, item, form=form, status=400)
+    outcome = score_open(form.cleaned_data["points"], len(rubric))
     detail = {**response.detail, **outcome.detail}
-    updated = Response.objects.filter(pk=response.pk, score__isnull=True).update(
-        score=outcome.score, detail=detail, scored_at=timezone.now()
-    )
-    if not updated:  # marked concurrently
-        step = _load(request, attempt_id)
-        return _conflict(request, step, step.item(position), MARKED)
-    response.score, response.detail = outcome.score, detail
-    _finish_if_done(step)
-    return _after_post(request, step, item)
+    try:
+        steps.record_marking(item, response, outcome.score, detail)
+    except steps.AlreadyDone:  # marked concurrently
+        return _conflict(request, item, MARKED)
+    return _after_post(request, item)
 
 
 # --- results -----------------------------------------------------------------------------------
 
 
 @require_GET
-@uncached()
-def results(request, attempt_id):
+@never_cache
+def results(request, attempt_id: uuid.UUID):
     # Anyone holding the (unguessable) link may read a result; only its owner may act on it.
-    step = _load(request, attempt_id, owner_only=False)
-    is_owner = step.attempt.owner == _owner(request)
+    attempt = get_object_or_404(Attempt, pk=attempt_id)
+    items = attempt.items.select_related("version", "response")
     return render(
         request,
         "quiz/results.html",
         {
-            "attempt": step.attempt,
-            "summary": summarise(step.pairs()),
-            "is_owner": is_owner,
+            "attempt": attempt,
+            "summary": summarise((item, steps.response_of(item)) for item in items),
+            "is_owner": _is_owner(request, attempt),
             "breadcrumbs": [("Quiz", reverse("quiz:index")), ("Results", None)],
         },
     )

@@ -1,34 +1,30 @@
+import contextlib
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from careerguide import jinja2
 from careerguide.content.store import get_store
-from quiz import steps
 from tests.content_factory import render_file, tree, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def _clear_cache() -> None:
-    from django.core.cache import cache, caches
+    """Empty every cache declared in settings.CACHES (only this run's keys in Redis)."""
+    from django.core.cache import caches
 
-    # Each process's rendered fragments (header, footer, asset links): a test may change the
-    # settings they were rendered with, such as the static files storage.
-    caches["fragments"].clear()
-    jinja2.chrome.clear()  # and the Jinja2 pages' copy of the chrome among them
-    steps.shares.clear()  # questions' takers' shares, kept by each process
-
-    prefix = cache.key_prefix
-    if prefix and hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis
-        client = cache._cache.get_client(write=True)  # only this run's keys (test_settings)
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    for cache in caches.all(initialized_only=False):
+        prefix = cache.key_prefix
+        client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+        if prefix and client_of is not None:  # Redis shared with others: this run's keys only
+            client = client_of(write=True)
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -50,15 +46,19 @@ def content_dir(tmp_path, settings):
 
 @pytest.fixture
 def touch():
-    """Write a file so the store sees a change even within one clock tick."""
+    """Write a file so the store sees a change even within one clock tick, and return once the
+    store's watcher has reported it (about 30 ms), as a person saves and then reloads."""
 
     def write(path: Path, text: str) -> None:
-        before = path.stat().st_mtime_ns if path.exists() else 0
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        after = path.stat().st_mtime_ns
-        if after == before:  # coarse file-system clock: move it on explicitly
-            os.utime(path, ns=(after + 1_000_000, after + 1_000_000))
+        store = get_store()
+        watched = path.resolve().is_relative_to(store.root)
+        with store.expect_change() if watched else contextlib.nullcontext():
+            before = path.stat().st_mtime_ns if path.exists() else 0
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            after = path.stat().st_mtime_ns
+            if after == before:  # coarse file-system clock: move it on explicitly
+                os.utime(path, ns=(after + 1_000_000, after + 1_000_000))
 
     return write
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import right_answer
 from tests.services import (
     Browser,
     Forms,
@@ -32,7 +33,6 @@ from tests.services import (
     unavailable,
     wait_for,
 )
-from tests.test_quiz_flow import right_answer
 
 pytestmark = pytest.mark.services
 
@@ -213,9 +213,18 @@ def test_the_database_goes_away_and_comes_back(postgres, server):
     assert response.status == 302
     attempt_id = response.location.split("/")[3]
     items = {
-        position: type("Item", (), {"kind": kind, "key": key})
-        for position, kind, key in postgres.query(
-            "SELECT position, kind, key FROM quiz_item WHERE attempt_id = %s ORDER BY position",
+        position: type(
+            "Item",
+            (),
+            {
+                "kind": kind,
+                "key": {**key, "answer": key["answers"][variant]} if kind == "numeric" else key,
+            },
+        )
+        for position, kind, key, variant in postgres.query(
+            "SELECT i.position, v.kind, v.key, i.variant FROM quiz_item i"
+            " JOIN quiz_questionversion v ON v.id = i.version_id"
+            " WHERE i.attempt_id = %s ORDER BY i.position",
             uuid.UUID(attempt_id),
         )
     }

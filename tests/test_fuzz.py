@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.models import Attempt, Item, Response
-from tests.test_quiz_flow import HX, right_answer, start, url
+from tests.helpers import HX, right_answer, start, url
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ class Quiz:
 
     def _fresh(self, kind: str) -> Item:
         attempt = start(self.client, "skill", "stats")  # all five kinds
-        item = attempt.items.get(kind=kind)
+        item = attempt.items.get(version__kind=kind)
         for earlier in attempt.items.filter(position__lt=item.position):
             Response.objects.create(
                 item=earlier, question_id=earlier.question_id, answer={}, score=0

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from quiz.models import Attempt, Item, Response
-from tests.test_quiz_flow import start, url
+from tests.helpers import start, url
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +114,7 @@ def assert_unavailable(response):
 )
 def test_a_lost_database_or_cache_gets_a_clean_503(client, content_dir, error):
     attempt = start(client)
-    with (  # reading the step, the first time or once its snapshot is kept
-        mock.patch("quiz.steps.AttemptRows.rows", side_effect=error),
-        mock.patch("quiz.steps.AttemptState.read", side_effect=error),
-    ):
+    with mock.patch("quiz.views.steps.load_item", side_effect=error):
         assert_unavailable(client.get(url(attempt, 1)))
         assert_unavailable(client.post(url(attempt, 1, "answer"), {"value": "0.8"}))
     assert not Response.objects.exists()

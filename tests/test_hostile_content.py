@@ -10,7 +10,7 @@ import pytest
 
 from quiz.models import Item
 from tests.content_factory import tree, write_tree
-from tests.test_quiz_flow import HX, right_answer, start, url
+from tests.helpers import HX, right_answer, start, url
 from tests.test_security_headers import assert_security_headers, audit
 
 pytestmark = pytest.mark.django_db

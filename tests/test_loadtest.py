@@ -14,8 +14,8 @@ import pytest
 from quiz.models import Response
 from scripts.loadtest import Answer, Record, check_database, main, percentile
 from tests.conftest import REPO
+from tests.helpers import answer_all_right, right_answer, start
 from tests.services import INHERITED
-from tests.test_quiz_flow import answer_all_right, right_answer, start
 
 
 @pytest.mark.services

@@ -4,57 +4,19 @@ import re
 
 import pytest
 
+from quiz import steps
 from quiz.models import Attempt, Item, Response
+from tests.helpers import (
+    HX,
+    answer_all_right,
+    answer_wrong_up_to,
+    choice_ids,
+    right_answer,
+    start,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
-
-HX = {"HX-Request": "true"}
-
-
-def start(client, mode="article", value=""):
-    response = client.post("/quiz/start/", {"mode": mode, "value": value})
-    assert response.status_code == 302, response.content
-    attempt = Attempt.objects.latest("created_at")
-    assert response["Location"] == f"/quiz/a/{attempt.pk}/q/1/"
-    return attempt
-
-
-def url(attempt, position, action=""):
-    return f"/quiz/a/{attempt.pk}/q/{position}/" + (f"{action}/" if action else "")
-
-
-def choice_ids(html: str) -> list[str]:
-    return re.findall(r'<input type="(?:radio|checkbox)" name="choices?" value="([^"]+)"', html)
-
-
-def right_answer(item) -> dict:
-    """The form data of a fully right answer to an item (open: a text to be marked)."""
-    key = item.key
-    if item.kind == "single":
-        return {"choice": key["correct"][0]}
-    if item.kind == "multiple":
-        return {"choices": key["correct"]}
-    if item.kind == "numeric":
-        return {"value": str(key["answer"])}
-    if item.kind == "example":
-        return {"text": key["accepted"][0]["answer"]}
-    return {"text": "It fits noise and fails on new data; use regularisation."}
-
-
-def answer_all_right(client, attempt, headers=None):
-    """Answer every question of an attempt correctly, following the screens."""
-    headers = headers or {}
-    for item in attempt.items.order_by("position"):
-        response = client.post(
-            url(attempt, item.position, "answer"), right_answer(item), headers=headers
-        )
-        assert response.status_code in (200, 302), response.content.decode()
-        if item.kind == "open":
-            points = [str(i) for i in range(len(item.key["rubric"]))]
-            response = client.post(
-                url(attempt, item.position, "assess"), {"points": points}, headers=headers
-            )
-            assert response.status_code in (200, 302)
 
 
 def test_start_ties_attempt_to_the_browser(client, content_dir):
@@ -87,7 +49,7 @@ def test_question_screen_shows_progress_and_no_answers(client, content_dir):
             assert "0.8" not in html and "0.75" not in html
             assert re.search(r"TP = (40|30), FP = 10", html)
         # later questions open only once this one is answered
-        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+        steps.record_answer(steps.load_item(attempt.pk, item.position), {}, 0.0, {})
 
 
 def test_plain_post_redirect_get_flow_to_results(client, content_dir):
@@ -193,7 +155,9 @@ def test_history_lists_this_browsers_attempts_only(client, content_dir, django_u
 
 def test_mock_interview_mixes_difficulties(client, content_dir):
     attempt = start(client, "mock")
-    difficulties = list(attempt.items.order_by("position").values_list("difficulty", flat=True))
+    difficulties = list(
+        attempt.items.order_by("position").values_list("version__difficulty", flat=True)
+    )
     assert set(difficulties) == {"easy", "medium", "hard"}
     order = {"easy": 0, "medium": 1, "hard": 2}
     assert difficulties == sorted(difficulties, key=order.get)
@@ -209,11 +173,10 @@ def test_choice_order_is_shuffled_per_attempt_and_stable_on_reload(client, conte
     orders = set()
     for _ in range(12):
         attempt = start(client, "skill", "stats")
-        position = attempt.items.get(kind="multiple").position
+        position = attempt.items.get(version__kind="multiple").position
         page = url(attempt, position)
         # answer the earlier questions so the multiple-choice screen is reachable
-        for item in attempt.items.filter(position__lt=position).order_by("position"):
-            Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+        answer_wrong_up_to(attempt, position)
         first = choice_ids(client.get(page).content.decode())
         assert first == choice_ids(client.get(page).content.decode())
         assert sorted(first) == ["knn", "linreg", "nb", "tree"]
@@ -225,7 +188,7 @@ def test_numeric_variant_is_drawn_and_frozen(client, content_dir):
     seen = set()
     for _ in range(12):
         attempt = start(client)
-        item = attempt.items.get(kind="numeric")
+        item = attempt.items.get(version__kind="numeric")
         seen.add(item.key["answer"])
         html = client.get(url(attempt, 1)).content.decode()
         tp = {0.8: "40", 0.75: "30"}[item.key["answer"]]
@@ -281,4 +244,4 @@ def test_skill_page_starts_practice(client, content_dir):
     html = client.get("/skills/stats/").content.decode()
     assert "Practise this skill" in html and 'href="/quiz/?skill=stats#by-skill"' in html
     attempt = start(client, "skill", "stats")
-    assert all("stats" in i.skills for i in Item.objects.filter(attempt=attempt))
+    assert all("stats" in i.version.skills for i in Item.objects.filter(attempt=attempt))

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.test import Client
 
 from quiz.models import Attempt, Response
-from tests.test_quiz_flow import HX, answer_all_right, start, url
+from tests.helpers import HX, answer_all_right, answer_wrong_up_to, start, url
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +141,7 @@ def test_out_of_order_answer_is_rejected(client, content_dir):
 )
 def test_malformed_answers_get_400_with_a_message(client, content_dir, position, data, message):
     attempt = start(client)
-    for item in attempt.items.filter(position__lt=position):
-        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+    answer_wrong_up_to(attempt, position)
     for headers in ({}, HX):
         response = client.post(url(attempt, position, "answer"), data, headers=headers)
         assert response.status_code == 400
@@ -159,8 +158,7 @@ def test_assess_before_answer_and_on_other_kinds(client, content_dir):
 
 def test_forged_rubric_point_is_rejected(client, content_dir):
     attempt = start(client)
-    for item in attempt.items.filter(position__lt=3):
-        Response.objects.create(item=item, question_id=item.question_id, answer={}, score=0)
+    answer_wrong_up_to(attempt, 3)
     client.post(url(attempt, 3, "answer"), {"text": "noise"})
     response = client.post(url(attempt, 3, "assess"), {"points": ["0", "99"]})
     assert response.status_code == 400

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from scripts.loadtest import drop_redis_keys
+from tests.helpers import right_answer
 from tests.services import (
     Browser,
     Forms,
@@ -24,7 +25,6 @@ from tests.services import (
     server_env,
     with_database,
 )
-from tests.test_quiz_flow import right_answer
 
 pytestmark = pytest.mark.services
 
@@ -80,10 +80,17 @@ def query(database: str, sql: str, *params):
 def items_of(database: str, attempt_id: str) -> dict[int, SimpleNamespace]:
     rows = query(
         database,
-        "SELECT position, kind, key FROM quiz_item WHERE attempt_id = %s ORDER BY position",
+        "SELECT i.position, v.kind, v.key, i.variant FROM quiz_item i"
+        " JOIN quiz_questionversion v ON v.id = i.version_id"
+        " WHERE i.attempt_id = %s ORDER BY i.position",
         uuid.UUID(attempt_id),
     )
-    return {position: SimpleNamespace(kind=kind, key=key) for position, kind, key in rows}
+    items = {}
+    for position, kind, key, variant in rows:
+        if kind == "numeric":  # the answer of the variant this attempt asks
+            key = {**key, "answer": key["answers"][variant]}
+        items[position] = SimpleNamespace(kind=kind, key=key)
+    return items
 
 
 def start_attempt(browser: Browser) -> str:

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from tests.test_quiz_flow import HX, answer_all_right, start, url
+from tests.helpers import HX, answer_all_right, start, url
 
 pytestmark = pytest.mark.django_db
 
