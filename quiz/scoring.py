@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import matched_entries, normalise
+from careerguide.matching import matched_entries, normalise
 
 __all__ = [
     "Outcome",

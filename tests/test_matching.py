@@ -4,7 +4,14 @@ the shipped "name an example" questions scoring plausible answers the way a pers
 import pytest
 
 from careerguide.content.store import ContentStore
-from quiz.matching import allowed_edits, find, matched_entries, normalise, shared_terms, word_edits
+from careerguide.matching import (
+    allowed_edits,
+    find,
+    matched_entries,
+    normalise,
+    shared_terms,
+    word_edits,
+)
 from quiz.scoring import pretick, score_example
 from tests.conftest import REPO
 

@@ -4,7 +4,7 @@ import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from careerguide.content.library import coverage_problems
 from careerguide.content.store import ContentStore
@@ -84,14 +84,14 @@ def _problems(tmp_path, change=None):
     return ContentStore(tmp_path / "c").refresh().problems
 
 
-def test_a_skill_with_too_few_questions_is_a_coverage_warning(tmp_path):
+def test_a_skill_with_too_few_questions_is_a_coverage_error(tmp_path):
     write_tree(tmp_path / "c", tree())
     coverage = coverage_problems(ContentStore(tmp_path / "c").refresh())
     # the small test site has a handful of questions, all on one skill
     assert {(p.path, p.severity) for p in coverage} == {
-        ("skills/stats.md", "warning"),
-        ("skills/python.md", "warning"),
-        ("skills/pipelines.md", "warning"),
+        ("skills/stats.md", "error"),
+        ("skills/python.md", "error"),
+        ("skills/pipelines.md", "error"),
     }
     stats = next(p for p in coverage if p.path == "skills/stats.md")
     assert "5 question(s)" in stats.message and "2 easy, 2 medium, 1 hard" in stats.message
@@ -105,12 +105,13 @@ def test_a_question_without_a_link_into_the_guide_is_an_error(tmp_path):
     assert [(p.field, p.severity) for p in problems] == [("read", "error")]
 
 
-def test_content_check_reports_coverage_warnings_without_failing(tmp_path):
+def test_content_check_fails_on_a_bank_that_does_not_cover_its_skills(tmp_path):
     write_tree(tmp_path / "c", tree())
     out, err = io.StringIO(), io.StringIO()
-    call_command("content_check", content_dir=tmp_path / "c", stdout=out, stderr=err)
+    with pytest.raises(CommandError) as failed:
+        call_command("content_check", content_dir=tmp_path / "c", stdout=out, stderr=err)
+    assert failed.value.returncode == 1
     lines = out.getvalue().splitlines()
     coverage = [line for line in lines if ": questions: coverage: " in line]
-    assert len(coverage) == 3 and all(line.endswith(" (warning)") for line in coverage)
+    assert len(coverage) == 3 and not any(line.endswith(" (warning)") for line in coverage)
     assert coverage[2].startswith("skills/stats.md:1: questions: coverage: 5 question(s)")
-    assert " 0 error(s), " in err.getvalue()

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 
-from quiz.matching import shared_terms
+from careerguide.matching import shared_terms
 
 from .documents import Document
 from .errors import Problem
@@ -37,7 +37,7 @@ def question_counts(documents: Iterable[Document]) -> dict[str, dict[str, int]]:
 
 
 def coverage_problems(library: Library) -> list[Problem]:
-    """Skills with fewer questions than the bank's coverage rule asks, as warnings on the skill
+    """Skills with fewer questions than the bank's coverage rule asks, as errors on the skill
     file. A property of the whole bank, not of one file: ``content_check`` reports it, pages do
     not show it."""
     problems = []
@@ -55,7 +55,6 @@ def coverage_problems(library: Library) -> list[Problem]:
                 "questions",
                 f"coverage: {total} question(s) test this skill ({spread}); each skill needs "
                 f"at least {MIN_QUESTIONS_PER_SKILL}, with some of every difficulty",
-                severity="warning",
             )
         )
     return problems
