@@ -61,7 +61,7 @@ VARY = ("Cookie", "HX-Request")
 READER_VARY = ("Accept-Encoding", *VARY)
 
 # Settings a rendered page depends on besides the content (links, names, static URLs).
-PAGE_SETTINGS = ("SITE_URL", "SITE_NAME", "CONTENT_EDIT_URL", "STATIC_URL", "DEBUG")
+PAGE_SETTINGS = ("SITE_URL", "SITE_NAME", "CONTENT_EDIT_URL", "STATIC_URL", "DEBUG", "PAGE_MAX_AGE")
 # What the deployed code renders pages with.
 CODE_FOLDERS = ("careerguide", "roles", "quiz", "templates")
 CODE_SUFFIXES = (".py", ".html", ".txt", ".xml")
@@ -118,7 +118,10 @@ def page_key(request: HttpRequest, library: Library) -> str:
 
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str:
-    return f'W/"{page_key(request, get_library())}"'
+    """The ETag, for ``etag()``. Its key is kept on the request for the pages cache, which
+    looks the page up next."""
+    request.guide_page_key = page_key(request, get_library())
+    return f'W/"{request.guide_page_key}"'
 
 
 class _PagesCache:
@@ -149,12 +152,13 @@ def _personal(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _stored(view):
-    """Serve the view's 200 pages from the pages cache, storing those that are not personal."""
+    """Serve the view's 200 pages from the pages cache, storing those that are not personal
+    with their readers' headers, so that a repeat sets them without working them out again."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         library = get_library()
-        key = page_key(request, library)
+        key = request.guide_page_key  # set by page_etag(), which etag() calls first
         if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             key += ":gzip"
         pages = _pages.of(library)
@@ -163,8 +167,12 @@ def _stored(view):
             content, headers = stored
             return HttpResponse(content, headers=dict(headers))
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not _personal(request, response):
-            pages.set(key, (response.content, tuple(response.items())))
+        if response.status_code != 200:
+            return response
+        if _personal(request, response):
+            return _private(response)
+        _for_readers(response)
+        pages.set(key, (response.content, tuple(response.items())))
         return response
 
     return wrapper
@@ -219,11 +227,8 @@ def guide_page(view=None, *, without_query: bool = False):
         response = conditional(request, *args, **kwargs)
         if response.status_code == 304:
             return _for_readers(response)
-        if response.status_code != 200:
-            return response
-        if _personal(request, response):  # never stored, nor revalidated against readers' tag
-            del response["ETag"]
-            return _private(response)
-        return _for_readers(response)
+        if response.status_code == 200 and _personal(request, response):
+            del response["ETag"]  # never revalidated against the readers' copy
+        return response
 
     return wrapper
