@@ -205,6 +205,7 @@ def _panel_context(request, item: Item, form=None, notice: str = "") -> dict[str
         context["answering"] = True
         context["action"] = reverse("quiz:answer", args=[attempt.pk, item.position])
         context["form"] = form or answer_form(item)
+        context["pristine"] = form is None  # no answer given yet: the fields are kept rendered
         return context
     key = item.key
     context["key"] = key

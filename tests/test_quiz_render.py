@@ -97,3 +97,14 @@ def test_the_question_page_shares_the_guide_pages_chrome(client, content_dir):
     assert 'aria-current="page">Quiz</a>' in question
     assert '<meta name="robots" content="noindex">' in question
     assert f'<meta property="og:url" content="http://testserver{url(attempt, 1)}">' in question
+
+
+def test_an_edited_question_is_not_shown_from_the_old_versions_fields(client, content_dir, touch):
+    before = _at_choice_question(client)
+    client.get(url(before, CHOICE))  # its fields rendered and kept
+    path = content_dir / "questions/q-multi.md"
+    text = path.read_text()
+    touch(path, text.replace("text: Linear regression", "text: Edited linear regression", 1))
+    after = _at_choice_question(client)
+    assert "Edited linear regression" in client.get(url(after, CHOICE)).content.decode()
+    assert "Edited linear regression" not in client.get(url(before, CHOICE)).content.decode()
