@@ -3,8 +3,6 @@ validated by exactly the pipeline the site uses. Nothing is written to disk."""
 
 from __future__ import annotations
 
-import time
-
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
@@ -12,16 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from careerguide.content import Document, get_library, get_store
-from careerguide.content.library import cross_check
-from careerguide.content.loader import kind_of, load_document
+from careerguide.content import Document, Problem, get_library, get_store, is_content_path
 
 MAX_TEXT = 200_000
 
 
 def _clean_path(value: str) -> str:
     value = value.strip()
-    if kind_of(value) is None or ".." in value or value.startswith("/"):
+    if not is_content_path(value) or ".." in value or value.startswith("/"):
         raise forms.ValidationError(
             "Give a content path such as roles/data-scientist.md or skills/new-skill.md."
         )
@@ -46,16 +42,10 @@ class PreviewForm(forms.Form):
         return _clean_path(self.cleaned_data["path"])
 
 
-def run_pipeline(path: str, text: str) -> tuple[Document | None, list]:
+def run_pipeline(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse, validate and render ``text`` as if it were the file at ``path``, and check it
     against the rest of the live content."""
-    result = load_document(path, text.encode("utf-8"), time.time())
-    if not isinstance(result, Document):
-        return None, sorted(result)
-    documents = dict(get_library().documents)
-    documents[path] = result
-    problems = sorted(cross_check(documents).get(path, []))
-    return result, problems
+    return get_store().check_draft(path, text)
 
 
 @staff_member_required
@@ -77,7 +67,8 @@ def preview(request):
             pass
         form = PreviewForm(initial=initial)
 
-    doc, problems = None, []
+    doc: Document | None = None
+    problems: list[Problem] = []
     status = 200
     if form.is_bound:
         if form.is_valid():

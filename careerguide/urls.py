@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
 
 from careerguide.health import healthz
 from careerguide.preview import preview
@@ -23,3 +23,29 @@ if settings.BENCHMARK_VIEWS:  # `make bench` only: never on a served site
     urlpatterns = benchmark.urlpatterns + urlpatterns
 
 handler500 = "careerguide.errors.server_error"
+
+# The view that shows each kind of content file (settings.CONTENT_URLS). Questions have no page.
+CONTENT_VIEWS = {
+    "page": "page",
+    "role": "role_detail",
+    "skill": "skill_detail",
+    "education": "education_detail",
+    "comparison": "compare_detail",
+}
+
+
+def content_url(kind: str, slug: str) -> str | None:
+    """The address of a content document, or None if it has no page of its own."""
+    if kind == "page" and slug == "home":
+        return reverse("home")
+    name = CONTENT_VIEWS.get(kind)
+    if name is None:
+        return None
+    try:
+        url = reverse(name, args=[slug])
+        # a page named like another part of the site ("search", "quiz") would be hidden by it
+        if resolve(url).url_name != name:
+            return None
+    except (NoReverseMatch, Resolver404):
+        return None
+    return url

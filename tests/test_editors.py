@@ -1,14 +1,16 @@
 """The editors' workflow: content check, live reload with last-good fallback, drafts, preview,
 sitemap and robots.txt."""
 
+import io
 import subprocess
 import sys
 from xml.etree import ElementTree
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
+from careerguide.content import get_store
 from tests.conftest import REPO
 from tests.content_factory import render_file, tree
 
@@ -18,20 +20,43 @@ pytestmark = pytest.mark.django_db
 # --- content check ---------------------------------------------------------------------------
 
 
+# As in a fresh clone: production settings, and neither SECRET_KEY nor DEBUG set.
+FRESH_CLONE = {"PATH": "/usr/bin:/bin"}
+
+
 def run_check(root):
     return subprocess.run(
         [sys.executable, "manage.py", "content_check", "--content-dir", str(root)],
         cwd=REPO,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "careerguide.test_settings"},
+        env=FRESH_CLONE,
     )
 
 
 def test_content_check_passes_on_shipped_content():
     result = run_check(REPO / "content")
-    assert result.returncode == 0, result.stdout
+    assert result.returncode == 0, result.stderr
     assert "0 error(s)" in result.stderr
+
+
+def test_only_the_content_check_runs_without_a_secret_key():
+    """Serving, and every other command, still refuse to start without SECRET_KEY."""
+    for command in (
+        ["manage.py", "check"],
+        ["manage.py", "runserver", "--noreload"],
+        ["-c", "from careerguide.wsgi import application"],
+    ):
+        result = subprocess.run(
+            [sys.executable, *command],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={**FRESH_CLONE, "DJANGO_SETTINGS_MODULE": "careerguide.settings"},
+            timeout=60,
+        )
+        assert result.returncode != 0, command
+        assert "SECRET_KEY is not set" in result.stderr, (command, result.stderr)
 
 
 def test_content_check_prints_one_line_per_problem_and_fails(content_dir):
@@ -43,17 +68,23 @@ def test_content_check_prints_one_line_per_problem_and_fails(content_dir):
     lines = result.stdout.splitlines()
     assert any(line.startswith("skills/stats.md:3: front matter: invalid YAML") for line in lines)
     assert "questions/q-two.md:2: id: duplicate: questions/q-one.md already uses it" in lines
+    # called from Python (a script, another command), it raises rather than exits
+    with pytest.raises(CommandError, match=r" [1-9][0-9]* error\(s\)") as raised:
+        call_command("content_check", content_dir=content_dir, stdout=io.StringIO())
+    assert raised.value.returncode == 1
 
 
 def test_content_check_reports_orphans_as_warnings(content_dir):
     meta, body = tree()["pages/about.md"]
     (content_dir / "pages/lonely.md").write_text(render_file({**meta, "title": "Lonely"}, body))
     result = run_check(content_dir)
-    assert result.returncode == 0
     assert (
         "pages/lonely.md:1: file: orphan: no other content file links to this page (warning)"
         in result.stdout.splitlines()
     )
+    # the small test site's only errors are its three skills' question coverage
+    assert ", 3 error(s), " in result.stderr
+    assert sum(": questions: coverage: " in line for line in result.stdout.splitlines()) == 3
 
 
 def test_system_check_framework_reports_content_problems(content_dir, capsys):
@@ -84,7 +115,8 @@ def test_new_file_appears_and_deleted_file_is_404(client, content_dir, touch):
     touch(content_dir / "skills/sql.md", render_file({**meta, "title": "SQL"}, body))
     assert client.get("/skills/sql/").status_code == 200
     assert "/skills/sql/" in client.get("/skills/").content.decode()
-    (content_dir / "skills/sql.md").unlink()
+    with get_store().expect_change():
+        (content_dir / "skills/sql.md").unlink()
     assert client.get("/skills/sql/").status_code == 404
     assert "/skills/sql/" not in client.get("/skills/").content.decode()
 

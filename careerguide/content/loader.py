@@ -9,48 +9,35 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-
 from .documents import Document, Link
 from .errors import Problem
 from .parsing import ParsedSource, format_field, line_for, parse_source
 from .rendering import render_inline, render_markdown, resolve_relative
 from .schema import KIND_SCHEMAS, SLUG_RE, QuestionMeta
 
+UrlFor = Callable[[str, str], str | None]
+"""The site's address of a document, from its kind and slug (``("skill", "sql")`` ->
+``"/skills/sql/"``), or None when it has no page of its own. The library builds no URL
+itself: the project gives it this function (``settings.CONTENT_URLS``)."""
+
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
-    folder: str
-    url_name: str | None  # None: the kind has no page of its own
-
-    def url(self, slug: str) -> str | None:
-        if self.url_name is None:
-            return None
-        if self.name == "page" and slug == "home":
-            return reverse("home")
-        try:
-            url = reverse(self.url_name, args=[slug])
-            # a page named like another part of the site ("search", "quiz") would be hidden
-            if resolve(url).url_name != self.url_name:
-                return None
-        except (NoReverseMatch, Resolver404):
-            return None
-        return url
+    name: str  # "role"
+    folder: str  # "roles"
 
 
 KINDS: dict[str, Kind] = {
     kind.folder: kind
     for kind in (
-        Kind("page", "pages", "page"),
-        Kind("role", "roles", "role_detail"),
-        Kind("skill", "skills", "skill_detail"),
-        Kind("education", "education", "education_detail"),
-        Kind("comparison", "compare", "compare_detail"),
-        Kind("question", "questions", None),
+        Kind("page", "pages"),
+        Kind("role", "roles"),
+        Kind("skill", "skills"),
+        Kind("education", "education"),
+        Kind("comparison", "compare"),
+        Kind("question", "questions"),
     )
 }
-KIND_BY_NAME = {kind.name: kind for kind in KINDS.values()}
 
 
 def kind_of(path: str) -> Kind | None:
@@ -60,11 +47,19 @@ def kind_of(path: str) -> Kind | None:
     return KINDS.get(parts[0])
 
 
-def url_for_path(path: str) -> str | None:
-    kind = kind_of(path)
-    if kind is None:
-        return None
-    return kind.url(PurePosixPath(path).stem)
+def is_content_path(path: str) -> bool:
+    """Whether ``path`` (relative to the content root) names a file the library reads."""
+    return kind_of(path) is not None
+
+
+def _path_resolver(url_for: UrlFor) -> Callable[[str], str | None]:
+    """A content path's site URL (``skills/sql.md`` -> ``/skills/sql/``), for links."""
+
+    def url_for_path(path: str) -> str | None:
+        kind = kind_of(path)
+        return None if kind is None else url_for(kind.name, PurePosixPath(path).stem)
+
+    return url_for_path
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -81,8 +76,11 @@ def fill_placeholders(template: str, given: dict) -> str:
     return _PLACEHOLDER.sub(lambda m: _format_number(given[m.group(1)]), template)
 
 
-def load_document(path: str, data: bytes, mtime: float) -> Document | list[Problem]:
-    """Parse, validate and render one file. ``path`` is relative to the content root."""
+def load_document(
+    path: str, data: bytes, mtime: float, url_for: UrlFor
+) -> Document | list[Problem]:
+    """Parse, validate and render one file. ``path`` is relative to the content root;
+    ``url_for`` gives the site's address of each document (its own and those it links to)."""
     kind = kind_of(path)
     assert kind is not None, path
     try:
@@ -128,13 +126,14 @@ def load_document(path: str, data: bytes, mtime: float) -> Document | list[Probl
         )
 
     slug = meta.id if kind.name == "question" else stem
+    resolve = _path_resolver(url_for)
     rendered = render_markdown(
-        body, source_path=path, resolve=url_for_path, first_line=parsed.body_first_line
+        body, source_path=path, resolve=resolve, first_line=parsed.body_first_line
     )
     links = list(rendered.links)
     fragments = {}
     if isinstance(meta, QuestionMeta):
-        fragments, extra_links = _question_fragments(path, meta, parsed)
+        fragments, extra_links = _question_fragments(path, meta, parsed, resolve)
         links.extend(extra_links)
     if problems:
         return problems
@@ -149,7 +148,7 @@ def load_document(path: str, data: bytes, mtime: float) -> Document | list[Probl
         toc=rendered.toc,
         anchors=rendered.anchors,
         links=tuple(links),
-        url=kind.url(slug),
+        url=url_for(kind.name, slug),
         updated=updated,
         fingerprint=hashlib.blake2b(data, digest_size=8).hexdigest(),
         field_lines=parsed.field_lines,
@@ -157,12 +156,14 @@ def load_document(path: str, data: bytes, mtime: float) -> Document | list[Probl
     )
 
 
-def _question_fragments(path: str, meta: QuestionMeta, parsed: ParsedSource):
+def _question_fragments(
+    path: str, meta: QuestionMeta, parsed: ParsedSource, resolve: Callable[[str], str | None]
+):
     """Render a question's markdown fields once, at load time."""
     render: Callable = lambda text, loc, prefix="": render_markdown(  # noqa: E731
         text,
         source_path=path,
-        resolve=url_for_path,
+        resolve=resolve,
         first_line=line_for(parsed.field_lines, loc),
         id_prefix=prefix,
     )

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 import nh3
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from .documents import Document
@@ -92,7 +91,7 @@ class SearchResults:
 class _Entry:
     kind: str
     title: str
-    url: str
+    url: str | None  # None: a question with no public skill, practised from the quiz's page
     note: str = ""
 
 
@@ -128,10 +127,11 @@ def _question(library: Library, doc: Document) -> tuple[_Entry, str]:
     skill = next(
         (s for slug in doc.meta.skills if (s := library.get("skill", slug)) is not None), None
     )
+    url: str | None
     if skill is not None:
         url, note = f"{skill.url}#practice", f"Practise it in the quiz: {skill.title}"
     else:
-        url, note = reverse("quiz:index"), "Practise it in the quiz"
+        url, note = None, "Practise it in the quiz"
     parts = [doc.fragments.get("prompt:0", ""), doc.fragments.get("model_answer", ""), doc.html]
     body = " ".join(plain_text(part) for part in parts)
     return _Entry("question", doc.title, url, note), body
@@ -159,7 +159,7 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def query(self, match: str, limit: int) -> list[Hit]:
+    def query(self, match: str, limit: int, quiz_url: str | None = None) -> list[Hit]:
         """Run an FTS5 MATCH expression built by :func:`search` (never raw user input)."""
         try:
             with self._lock:
@@ -170,13 +170,16 @@ class SearchIndex:
         hits = []
         for rowid, title_html, snippet, rank in rows:
             entry = self._entries[rowid]
+            url = entry.url or quiz_url
+            if url is None:  # nowhere to send the reader
+                continue
             hits.append(
                 Hit(
                     kind=entry.kind,
                     label=KIND_LABELS[entry.kind],
                     title=entry.title,
                     title_html=_marked(title_html),
-                    url=entry.url,
+                    url=url,
                     snippet=_marked(snippet),
                     score=-rank,
                     note=entry.note,
@@ -222,8 +225,13 @@ def parse_query(raw: str) -> tuple[str, tuple[str, ...], list[str]]:
     return text, tuple(dict.fromkeys(terms)), notes
 
 
-def search(library: Library, query: str, limit: int = 20) -> SearchResults:
+def search(
+    library: Library, query: str, limit: int = 20, *, quiz_url: str | None = None
+) -> SearchResults:
     """Public pages and questions of ``library`` matching ``query``, best first.
+
+    A question links to the practice section of its first public skill, or else to
+    ``quiz_url`` (the quiz's start page, given by the caller); without either it is left out.
 
     Three tiers: pages whose title matches, then questions whose title matches (a question
     links to its skill's page, so the page comes first), then body-only matches; bm25 order
@@ -235,9 +243,9 @@ def search(library: Library, query: str, limit: int = 20) -> SearchResults:
     if terms:
         index = get_index(library)
         quoted = [f'"{term}"' for term in terms]
-        hits = index.query(" ".join(quoted), limit)
+        hits = index.query(" ".join(quoted), limit, quiz_url)
         if not hits and len(quoted) > 1:
-            hits = index.query(" OR ".join(quoted), limit)
+            hits = index.query(" OR ".join(quoted), limit, quiz_url)
             if hits:
                 notes.append("Nothing matched all of your words, so these match some of them.")
     return SearchResults(query=text, terms=terms, hits=tuple(hits), notes=tuple(notes))

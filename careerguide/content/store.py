@@ -6,11 +6,12 @@ check the whole set and swap in a new immutable snapshot. A file that fails keep
 good version live; a file that was never valid is left out. Either way the problem is logged
 and kept on the snapshot so staff and the content check can see it.
 
-The store that serves requests (:func:`get_store`) also listens for the kernel's change
-notifications where it can (:mod:`careerguide.content.watch`): ``refresh()`` then reads the
-pending notifications (one system call) and stats the files only when one concerns its
-folders, plus once every ``RESCAN_SECONDS`` in case a file system does not report a change
-(a network mount edited from another machine).
+The store that serves requests (:func:`get_store`) is also told of changes by a watcher thread
+(:mod:`careerguide.content.watch`, started lazily in each process): ``refresh()`` then compares
+the watcher's count of changes with the one its last scan covered, and stats the files only
+when a change was reported, plus once every ``RESCAN_SECONDS`` in case a file system does not
+report one (a network mount edited from another machine). A change is reported about 30 ms
+after the file is saved; a request that arrives sooner is served the previous version.
 """
 
 from __future__ import annotations
@@ -19,19 +20,25 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
 
 from .documents import Document
 from .errors import ContentError, Problem
 from .library import Library, cross_check
-from .loader import KINDS, load_document
-from .watch import get_watcher
+from .loader import KINDS, UrlFor, load_document
+from .watch import FolderWatcher
 
 logger = logging.getLogger("careerguide.content")
 
-# With change notifications, the files are still stat'ed this often (seconds) as a safety net.
+# With a watcher, the files are still stat'ed this often (seconds) as a safety net; a watcher
+# that failed to start is tried again this often.
 RESCAN_SECONDS = 1.0
 
 Signature = tuple[int, int, int]  # mtime_ns, size, inode
@@ -55,20 +62,41 @@ def scan(root: Path) -> dict[str, Signature]:
     return found
 
 
+def site_url_for() -> UrlFor:
+    """The project's URL builder, ``settings.CONTENT_URLS`` (a dotted path)."""
+    return import_string(settings.CONTENT_URLS)
+
+
 class ContentStore:
-    def __init__(self, root: Path | str, *, watch: bool = False):
+    """The content under ``root``, reloaded by :meth:`refresh`.
+
+    ``url_for`` gives each document's address (default: ``settings.CONTENT_URLS``). With
+    ``watch``, a watcher thread reports changes so that ``refresh()`` need not stat every file.
+    """
+
+    def __init__(self, root: Path | str, *, watch: bool = False, url_for: UrlFor | None = None):
         self.root = Path(root)
+        self._url_for = url_for
         self._lock = threading.Lock()
         self._signature: dict[str, Signature] | None = None
         self._parsed: dict[str, tuple[Signature, Document | list[Problem]]] = {}
         self._last_good: dict[str, Document] = {}
         self._library = Library({})
         self._version = 0
-        # Change notifications: how many arrived, and how many a completed scan has covered.
         self._watch = watch
-        self._changes = 0
+        self._watcher: FolderWatcher | None = None
+        self._watcher_retry_at = 0.0
+        # The watcher and its count of changes that the last scan covered, and the next
+        # safety-net scan.
+        self._scanned_by: FolderWatcher | None = None
         self._scanned_changes = -1
         self._rescan_at = 0.0
+
+    @property
+    def url_for(self) -> UrlFor:
+        if self._url_for is None:
+            self._url_for = site_url_for()
+        return self._url_for
 
     @property
     def library(self) -> Library:
@@ -79,37 +107,92 @@ class ContentStore:
     @property
     def watched(self) -> bool:
         """Whether change notifications spare ``refresh()`` its stat of every file."""
-        return self._watch and get_watcher() is not None and self._scanned_changes >= 0
+        watcher = self._watcher if self._watch else None
+        return watcher is not None and watcher.ready and self._scanned_by is watcher
 
-    def content_changed(self) -> None:
-        """Called by the watcher when a notification concerns this store's folders."""
-        self._changes += 1
+    def start_watching(self, timeout: float = 5.0) -> bool:
+        """Start this process's watcher now and wait until it watches, so that the checks
+        that follow stat nothing. False where the folder cannot be watched."""
+        watcher = self._watcher if self._watch else None
+        if watcher is None or not watcher.alive:
+            watcher = self._start_watcher()
+        if watcher is None or not watcher.wait_ready(timeout):
+            return False
+        self.refresh()
+        return self.watched
 
     def refresh(self) -> Library:
         """Pick up changed, new and deleted files. Cheap when nothing changed."""
-        watcher = get_watcher() if self._watch else None
-        if watcher is not None and self._scanned_changes >= 0:
-            watcher.poll()
-            if self._changes == self._scanned_changes and time.monotonic() < self._rescan_at:
-                return self._library
-        changes = self._changes
+        watcher = self._watcher if self._watch else None
+        if watcher is None or not watcher.alive:
+            watcher = self._start_watcher()
+        ready = False
         if watcher is not None:
-            # Watch before scanning, so that a change made during the scan is not missed.
-            folders = [self.root, *(self.root / folder for folder in KINDS)]
-            watching = watcher.watch(self, folders)
+            seen = watcher.changes
+            if (
+                self._scanned_by is watcher
+                and self._scanned_changes == seen
+                and time.monotonic() < self._rescan_at
+            ):
+                return self._library
+            # Read before scanning: every change after this is counted, and seen by a rescan.
+            ready = watcher.ready
         signature = scan(self.root)
         if signature != self._signature:
             with self._lock:
                 if signature != self._signature:
                     self._rebuild(signature)
-        if watcher is not None:
-            if watching:
-                self._scanned_changes = max(self._scanned_changes, changes)
-                self._rescan_at = time.monotonic() + RESCAN_SECONDS
-            else:  # e.g. the per-user limit of watches is reached: stat on every check
-                logger.warning("cannot watch %s for changes: stat'ing its files instead", self.root)
-                self._watch = False
+        if ready:
+            self._scanned_by, self._scanned_changes = watcher, seen
+            self._rescan_at = time.monotonic() + RESCAN_SECONDS
         return self._library
+
+    def _start_watcher(self) -> FolderWatcher | None:
+        """This process's watcher: started on the first refresh in each process (a forked
+        worker has no thread of its parent's), and again a while after one stopped."""
+        if not self._watch:
+            return None
+        forked = self._watcher is not None and self._watcher.pid != os.getpid()
+        if not forked and time.monotonic() < self._watcher_retry_at:
+            return None
+        with self._lock:
+            if self._watcher is None or not self._watcher.alive:
+                self._watcher_retry_at = time.monotonic() + RESCAN_SECONDS
+                if self._watcher is not None and not forked:
+                    self._watcher.stop()
+                self._watcher = FolderWatcher(self.root, frozenset(KINDS))
+            return self._watcher
+
+    def close(self) -> None:
+        """Stop watching: ``refresh()`` stats every file from now on."""
+        self._watch = False
+        if self._watcher is not None:
+            self._watcher.stop()
+
+    @contextmanager
+    def expect_change(self, timeout: float = 5.0) -> Iterator[None]:
+        """Around a change to the files: on leaving, wait until the watcher has reported it,
+        so that the next ``refresh()`` picks it up (at once when no watcher is relied on).
+        For tools and tests that edit a file and read it back straight away."""
+        watcher = self._watcher if self._watch else None
+        since = watcher.changes if watcher is not None and watcher.ready else None
+        yield
+        if (
+            watcher is not None
+            and since is not None
+            and not watcher.wait_for_change(since, timeout)
+        ):
+            raise TimeoutError(f"no change reported under {self.root} in {timeout} s")
+
+    def check_draft(self, path: str, text: str) -> tuple[Document | None, list[Problem]]:
+        """Parse, validate and render ``text`` as if it were the file at ``path``, and check
+        it against the rest of the current content. Nothing is written."""
+        result = load_document(path, text.encode("utf-8"), time.time(), self.url_for)
+        if not isinstance(result, Document):
+            return None, sorted(result)
+        documents = dict(self.library.documents)
+        documents[path] = result
+        return result, sorted(cross_check(documents).get(path, []))
 
     def _rebuild(self, signature: dict[str, Signature]) -> None:
         problems: list[Problem] = []
@@ -183,7 +266,7 @@ class ContentStore:
             data = full.read_bytes()
         except OSError as exc:
             return [Problem(path, 1, "file", f"cannot be read: {exc.strerror}")]
-        return load_document(path, data, sig[0] / 1e9)
+        return load_document(path, data, sig[0] / 1e9, self.url_for)
 
 
 _stores: dict[Path, ContentStore] = {}
@@ -215,10 +298,25 @@ def get_library() -> Library:
     return get_store().library
 
 
-def load_library(root: Path | str) -> Library:
+def load_library(root: Path | str, *, url_for: UrlFor | None = None) -> Library:
     """Load ``root`` from scratch, strictly: raise ContentError if any file has an error."""
-    store = ContentStore(root)
+    store = ContentStore(root, url_for=url_for)
     library = store.refresh()
     if library.errors:
         raise ContentError(library.errors)
     return library
+
+
+@receiver(setting_changed)
+def _content_setting_changed(*, setting: str, **kwargs) -> None:
+    """Tests point CONTENT_DIR or CONTENT_URLS elsewhere: stop the stores that no longer
+    apply (and their watcher threads), so the next ``get_store()`` makes a fresh one."""
+    if setting not in ("CONTENT_DIR", "CONTENT_URLS"):
+        return
+    with _stores_lock:
+        keep = Path(settings.CONTENT_DIR).resolve() if setting == "CONTENT_DIR" else None
+        for path, store in list(_stores.items()):
+            if path != keep:
+                store.close()
+                del _stores[path]
+        _resolved.clear()
