@@ -8,17 +8,14 @@ and a plain message, never a 500.
 from __future__ import annotations
 
 import random
-import re
 import secrets
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -32,36 +29,11 @@ from . import steps
 from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
 from .forms import RubricForm, answer_form
 from .models import Attempt, Item, Response
+from .owners import is_owner as _is_owner
+from .owners import keep_owner as _keep_owner
+from .owners import owner as _owner
 from .results import summarise
 from .scoring import normalise, pretick, score_answer, score_open
-
-# The browser's quiz token, in its own cookie rather than the session: taking the quiz then
-# reads no session and leaves sessions to signed-in staff.
-OWNER_COOKIE = "quiz_owner"
-OWNER_MAX_AGE = 365 * 24 * 60 * 60  # seconds: a year after the browser's latest attempt
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
-
-
-def _owner(request: HttpRequest) -> str | None:
-    token = request.COOKIES.get(OWNER_COOKIE, "")
-    return token if _TOKEN.fullmatch(token) else None
-
-
-def _is_owner(request: HttpRequest, attempt: Attempt) -> bool:
-    token = _owner(request)
-    return token is not None and constant_time_compare(attempt.owner, token)
-
-
-def _keep_owner(response: HttpResponse, token: str) -> HttpResponse:
-    response.set_cookie(
-        OWNER_COOKIE,
-        token,
-        max_age=OWNER_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
