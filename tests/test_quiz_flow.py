@@ -245,3 +245,34 @@ def test_skill_page_starts_practice(client, content_dir):
     assert "Practise this skill" in html and 'href="/quiz/?skill=stats#by-skill"' in html
     attempt = start(client, "skill", "stats")
     assert all("stats" in i.version.skills for i in Item.objects.filter(attempt=attempt))
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_an_example_the_key_does_not_know_is_judged_by_the_taker(client, content_dir, headers):
+    attempt = start(client)  # question 2 names a parametric model
+    answer_wrong_up_to(attempt, 2)
+    response = client.post(url(attempt, 2, "answer"), {"text": "Poisson GLM"}, headers=headers)
+    page = response if headers else client.get(url(attempt, 2))
+    html = page.content.decode()
+    assert "We did not recognise that example" in html
+    assert "A parametric model has a fixed number of parameters." in html  # the criterion
+    assert "Fixed number of coefficients." in html  # the accepted examples, and why
+    assert Response.objects.get(item__position=2).score is None  # not silently 0
+    assert Attempt.objects.get().position == 2
+
+    client.post(url(attempt, 2, "assess"), {"points": ["0"]}, headers=headers)
+    stored = Response.objects.get(item__position=2)
+    assert stored.score == 1.0 and stored.detail["self_assessed"] is True
+    feedback = client.get(url(attempt, 2)).content.decode()
+    assert "(self-assessed)" in feedback
+    results = client.get(f"/quiz/a/{attempt.pk}/results/").content.decode()
+    assert "Score: 100% (self-assessed)" in results
+
+
+def test_a_clearly_wrong_example_the_key_knows_keeps_its_reason(client, content_dir):
+    attempt = start(client)
+    answer_wrong_up_to(attempt, 2)
+    client.post(url(attempt, 2, "answer"), {"text": "k nearest neighbors"})
+    stored = Response.objects.get(item__position=2)
+    assert stored.score == 0.0 and not stored.detail.get("self_assessed")
+    assert "Keeps all the training data." in client.get(url(attempt, 2)).content.decode()
