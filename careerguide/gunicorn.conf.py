@@ -81,7 +81,7 @@ def post_worker_init(worker):
     no visitor waits for it (the other workers serve meanwhile)."""
     try:
         from careerguide.content import get_store
-        from roles.caching import site_version
+        from careerguide.release import site_version
 
         get_store().refresh()
         site_version()

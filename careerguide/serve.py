@@ -98,7 +98,7 @@ def application():
 
     try:
         from careerguide.content import get_store
-        from roles.caching import site_version
+        from careerguide.release import site_version
 
         get_store().refresh()
         site_version()

@@ -40,13 +40,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from pathlib import Path
 
-import django
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -55,44 +51,11 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import etag
 
 from careerguide.content import Library, get_library
+from careerguide.release import site_version
 
 VARY = ("Cookie", "HX-Request")
 # What a reader's 200 varies on (gzip_page adds Accept-Encoding), sent with its 304s too.
 READER_VARY = ("Accept-Encoding", *VARY)
-
-# Settings a rendered page depends on besides the content (links, names, static URLs).
-PAGE_SETTINGS = ("SITE_URL", "SITE_NAME", "CONTENT_EDIT_URL", "STATIC_URL", "DEBUG", "PAGE_MAX_AGE")
-# What the deployed code renders pages with.
-CODE_FOLDERS = ("careerguide", "roles", "quiz", "templates")
-CODE_SUFFIXES = (".py", ".html", ".txt", ".xml")
-
-
-@functools.cache
-def site_version() -> str:
-    """A hash of the code, templates and static file names that render pages, plus the
-    settings pages depend on. Computed once per process; the same on every server of one
-    release, different after a deploy that changes any of them."""
-    digest = hashlib.blake2b(digest_size=12)
-    digest.update(django.get_version().encode())
-    for name in PAGE_SETTINGS:
-        digest.update(f"\0{name}={getattr(settings, name, '')}".encode())
-    base = Path(settings.BASE_DIR)
-    for folder in CODE_FOLDERS:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(f"\0{path.relative_to(base)}\0".encode())
-                digest.update(path.read_bytes())
-    # Collected static files are named by their content hash: the manifest names the release.
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.is_file():
-        digest.update(manifest.read_bytes())
-    return digest.hexdigest()
-
-
-@receiver(setting_changed)
-def _settings_changed(*, setting: str, **kwargs) -> None:
-    if setting in PAGE_SETTINGS or setting == "STATIC_ROOT":
-        site_version.cache_clear()
 
 
 def page_key(request: HttpRequest, library: Library) -> str:
