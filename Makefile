@@ -39,6 +39,7 @@ run: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy careerguide roles quiz scripts tests manage.py
 
 check: install
 	DEBUG=1 $(PY) manage.py content_check

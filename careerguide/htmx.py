@@ -14,4 +14,4 @@ def wants_fragment(request: HttpRequest) -> bool:
     must send ``Vary: HX-Request``.
     """
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.boosted and not htmx.history_restore_request

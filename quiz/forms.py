@@ -4,7 +4,10 @@ attempt asks it, so only the choices that were shown can be picked, and each fie
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -32,7 +35,15 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     template_name = "quiz/widgets/choices.html"
 
 
-class SingleAnswerForm(forms.Form):
+class AnswerForm(forms.Form):
+    """A form that reads one kind of answer."""
+
+    def answer(self) -> dict[str, Any]:
+        """The answer as it is stored and scored (valid forms only)."""
+        raise NotImplementedError
+
+
+class SingleAnswerForm(AnswerForm):
     choice = forms.ChoiceField(
         widget=ChoiceList,
         error_messages={
@@ -43,13 +54,15 @@ class SingleAnswerForm(forms.Form):
 
     def __init__(self, *args, asked: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [(c["id"], _label(c, "text")) for c in asked["choices"]]
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [
+            (c["id"], _label(c, "text")) for c in asked["choices"]
+        ]
 
     def answer(self) -> dict:
         return {"choice": self.cleaned_data["choice"]}
 
 
-class MultipleAnswerForm(forms.Form):
+class MultipleAnswerForm(AnswerForm):
     choices = forms.MultipleChoiceField(
         widget=CheckboxList,
         error_messages={
@@ -60,13 +73,15 @@ class MultipleAnswerForm(forms.Form):
 
     def __init__(self, *args, asked: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choices"].choices = [(c["id"], _label(c, "text")) for c in asked["choices"]]
+        cast(forms.ChoiceField, self.fields["choices"]).choices = [
+            (c["id"], _label(c, "text")) for c in asked["choices"]
+        ]
 
     def answer(self) -> dict:
         return {"choices": sorted(self.cleaned_data["choices"])}
 
 
-class NumericAnswerForm(forms.Form):
+class NumericAnswerForm(AnswerForm):
     value = forms.CharField(
         max_length=NUMBER_MAX,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
@@ -91,12 +106,12 @@ class NumericAnswerForm(forms.Form):
         return {"value": self.cleaned_data["value"], "text": self.data.get("value", "").strip()}
 
 
-class TextAnswerForm(forms.Form):
+class TextAnswerForm(AnswerForm):
     text = forms.CharField(label="Your answer", strip=True)
 
     def __init__(self, *args, max_length: int, hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["text"]
+        field = cast(forms.CharField, self.fields["text"])
         field.max_length = max_length
         field.widget = (
             forms.Textarea(attrs={"rows": 8, "maxlength": str(max_length)})
@@ -105,7 +120,7 @@ class TextAnswerForm(forms.Form):
         )
         field.help_text = hint
         field.validators.append(
-            forms.fields.validators.MaxLengthValidator(
+            MaxLengthValidator(
                 max_length, message=f"Keep your answer under {max_length:,} characters."
             )
         )
@@ -121,7 +136,7 @@ OPEN_HINT = (
 )
 
 
-def answer_form(item, data=None) -> forms.Form:
+def answer_form(item, data=None) -> AnswerForm:
     asked = item.asked
     if item.kind == "single":
         return SingleAnswerForm(data, asked=asked)
@@ -147,4 +162,6 @@ class RubricForm(forms.Form):
 
     def __init__(self, *args, rubric: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["points"].choices = [(str(i), _label(p, "point")) for i, p in enumerate(rubric)]
+        cast(forms.ChoiceField, self.fields["points"]).choices = [
+            (str(i), _label(p, "point")) for i, p in enumerate(rubric)
+        ]

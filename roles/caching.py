@@ -67,7 +67,7 @@ def page_key(request: HttpRequest, library: Library) -> str:
         (
             site_version(),
             library.fingerprint,
-            request.scheme,
+            request.scheme or "",
             meta.get("HTTP_HOST", ""),
             meta.get("HTTP_X_FORWARDED_HOST", ""),
             meta.get("SERVER_NAME", ""),
@@ -81,10 +81,8 @@ def page_key(request: HttpRequest, library: Library) -> str:
 
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str:
-    """The ETag, for ``etag()``. Its key is kept on the request for the pages cache, which
-    looks the page up next."""
-    request.guide_page_key = page_key(request, get_library())
-    return f'W/"{request.guide_page_key}"'
+    """The ETag, for ``etag()``: the page's key."""
+    return f'W/"{page_key(request, get_library())}"'
 
 
 class _PagesCache:
@@ -121,7 +119,7 @@ def _stored(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         library = get_library()
-        key = request.guide_page_key  # set by page_etag(), which etag() calls first
+        key = page_key(request, library)
         if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             key += ":gzip"
         pages = _pages.of(library)

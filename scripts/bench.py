@@ -63,6 +63,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -532,7 +533,10 @@ class Quiz:
         responses = {}
         if answered:
             responses = {
-                r.item_id: r for r in Response.objects.using(db).filter(item__attempt__in=sources)
+                r.item_id: r
+                for r in Response.objects.using(db).filter(
+                    item__attempt_id__in=[uuid.UUID(s) for s in sources]
+                )
             }
         made: list[str] = []
         while len(made) < count:
@@ -798,12 +802,12 @@ def profile(quiz: Quiz, label: str, requests: int = 300) -> str:
     for i in range(1, requests):
         call(i)
     profiler.disable()
-    stats = pstats.Stats(profiler)
+    profile = pstats.Stats(profiler).get_stats_profile()
     by_area: dict[str, float] = defaultdict(float)
     total = 0.0
-    for (filename, _line, function), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
-        by_area[_area(filename, function)] += own
-        total += own
+    for function, timing in profile.func_profiles.items():
+        by_area[_area(timing.file_name, function)] += timing.tottime
+        total += timing.tottime
     top = sorted(by_area.items(), key=lambda kv: -kv[1])[:8]
     per_request = total / (requests - 1) * 1e6
     return f"{label}, {per_request:,.0f} µs a request under the profiler: " + ", ".join(
@@ -894,7 +898,7 @@ def lighthouse(server: Server, pages: dict[str, str], cookie: str, folder: Path)
             "skipped: needs Chromium (apt-get install -y chromium) and lighthouse "
             "(npm install in the repository)"
         )
-    results = []
+    results: list[dict[str, Any]] = []
     for label, path in pages.items():
         out = folder / f"lighthouse-{label.replace(' ', '-')}.json"
         command = [
@@ -983,7 +987,9 @@ def measure(db: Database, args, plan: Plan, env: dict, folder: Path, first: bool
 
         def first_url(kind: str, prefer: str = "") -> str:
             docs = library.all(kind)
-            return next((d for d in docs if d.slug == prefer), docs[0]).url
+            url = next((d for d in docs if d.slug == prefer), docs[0]).url
+            assert url is not None, kind
+            return url
 
         bench.paths.update(
             {

@@ -19,6 +19,10 @@ import secrets
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"  # Debian's; also what the browser tests and the bench use
@@ -29,8 +33,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
-SCHEMES = ("light", "dark")
+SIZES: dict[str, ViewportSize] = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 375, "height": 812},
+}
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 PAGES = {
     "home": "/",
     "role": "/roles/machine-learning-engineer/",
@@ -67,7 +74,8 @@ def start_server(workdir: Path) -> str:
 
     from django.test.testcases import LiveServerThread
 
-    server = LiveServerThread("127.0.0.1", lambda handler: handler, port=0)
+    # no static files handler of its own: WhiteNoise serves them, as in production
+    server = LiveServerThread("127.0.0.1", lambda handler: handler, port=0)  # type: ignore[arg-type]
     server.daemon = True
     server.start()
     server.is_ready.wait()

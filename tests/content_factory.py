@@ -76,7 +76,7 @@ BASE_Q = {
     "model_answer": "The model answer.",
     "read": [{"link": "../skills/stats.md#what-to-learn"}],
 }
-QUESTIONS = {
+QUESTIONS: dict[str, dict] = {
     "q-one": QUESTION,
     "q-multi": {
         **BASE_Q,

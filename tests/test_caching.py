@@ -247,12 +247,17 @@ def _counted(view):
     return guide_page(counting), calls
 
 
+def _with_cookie(response: HttpResponse) -> HttpResponse:
+    response.set_cookie("seen", "1")
+    return response
+
+
 @pytest.mark.parametrize(
     "personal",
     [
         pytest.param(lambda request: HttpResponse(f"<p>{get_token(request)}</p>"), id="csrf token"),
         pytest.param(
-            lambda request: (r := HttpResponse("<p>hello</p>"), r.set_cookie("seen", "1"))[0],
+            lambda request: _with_cookie(HttpResponse("<p>hello</p>")),
             id="cookie",
         ),
     ],

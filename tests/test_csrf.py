@@ -15,11 +15,15 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 def _start(client) -> tuple[Attempt, str]:
     """Start an attempt as a browser does; returns it and the token its first question shows."""
-    token = TOKEN.search(client.get("/quiz/").content.decode()).group(1)
+    found = TOKEN.search(client.get("/quiz/").content.decode())
+    assert found is not None
+    token = found.group(1)
     response = client.post("/quiz/start/", {"mode": "article", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     attempt = Attempt.objects.latest("created_at")
-    shown = TOKEN.search(client.get(url(attempt, 1)).content.decode()).group(1)
+    found = TOKEN.search(client.get(url(attempt, 1)).content.decode())
+    assert found is not None
+    shown = found.group(1)
     assert shown != token  # masked afresh for each page (against BREACH)
     return attempt, shown
 

@@ -34,7 +34,7 @@ P, N, A, R, B = (
     "batch-processing-tool-example",
 )
 ACC, REJ, MIX, UNR = "accepted", "rejected", "mixed", "unrecognised"
-TABLE = []
+TABLE: list[tuple[str, str, str]] = []
 
 
 def add(q, verdict, *answers):

@@ -125,7 +125,7 @@ def load_document(
             )
         )
 
-    slug = meta.id if kind.name == "question" else stem
+    slug = meta.id if isinstance(meta, QuestionMeta) else stem
     resolve = _path_resolver(url_for)
     rendered = render_markdown(
         body, source_path=path, resolve=resolve, first_line=parsed.body_first_line
@@ -138,7 +138,7 @@ def load_document(
     if problems:
         return problems
 
-    updated = meta.updated or dt.datetime.fromtimestamp(mtime, tz=dt.UTC).date()
+    updated = getattr(meta, "updated", None) or dt.datetime.fromtimestamp(mtime, tz=dt.UTC).date()
     return Document(
         path=path,
         kind=kind.name,

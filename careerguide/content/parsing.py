@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import Problem
 
@@ -61,7 +62,7 @@ def _walk(node: yaml.Node, loc: Loc, out: dict[Loc, int], problems: list[tuple[L
             _walk(item, loc + (index,), out, problems)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required field is missing"
@@ -119,7 +120,8 @@ def parse_source(path: str, text: str, schema: type[BaseModel]) -> ParsedSource 
 
     field_lines: dict[Loc, int] = {}
     duplicate_keys: list[tuple[Loc, int, str]] = []
-    _walk(node, (), field_lines, duplicate_keys)
+    if node is not None:  # (data is a mapping, so the YAML has a node)
+        _walk(node, (), field_lines, duplicate_keys)
     problems = [Problem(path, line, format_field(loc), msg) for loc, line, msg in duplicate_keys]
 
     try:

@@ -92,7 +92,8 @@ class Command(BaseCommand):
         per, extra = divmod(answers, attempts)
         if per + 1 > len(versions):
             raise CommandError(f"At most {len(versions)} answers an attempt: add attempts.")
-        done, memo = 0, {}
+        done = 0
+        memo: dict = {}
         while done < attempts:
             count = min(BATCH, attempts - done)
             sizes = [per + (1 if done + i < extra else 0) for i in range(count)]
