@@ -9,7 +9,17 @@ from django.utils.html import format_html, format_html_join
 from careerguide.content import get_library
 
 from . import item_analysis
-from .models import Attempt, Item, QuestionStats, QuestionVersion, Response, UnrecognisedAnswer
+from .models import (
+    Attempt,
+    Item,
+    LearnerPlan,
+    QuestionStats,
+    QuestionVersion,
+    Response,
+    ReviewCard,
+    ReviewLog,
+    UnrecognisedAnswer,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -174,3 +184,26 @@ class UnrecognisedAnswerAdmin(ReadOnlyAdmin):
     @admin.display(description="YAML for accepted or rejected")
     def snippet(self, obj: UnrecognisedAnswer):
         return format_html("<pre>{}</pre>", item_analysis.yaml_snippet(obj.text))
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(ReadOnlyAdmin):
+    """Learners' spaced-review cards, as the scheduler left them: records, not for editing."""
+
+    list_display = ("question_id", "state", "due", "last_review", "reviews", "lapses")
+    list_filter = ("state",)
+    search_fields = ("question_id",)
+
+
+@admin.register(ReviewLog)
+class ReviewLogAdmin(ReadOnlyAdmin):
+    list_display = ("question_id", "rating", "score", "rescheduled", "reviewed_at")
+    list_filter = ("rating", "rescheduled")
+    search_fields = ("question_id",)
+    date_hierarchy = "reviewed_at"
+
+
+@admin.register(LearnerPlan)
+class LearnerPlanAdmin(ReadOnlyAdmin):
+    list_display = ("role", "interview_date", "updated_at")
+    list_filter = ("role",)

@@ -44,6 +44,7 @@ class Attempt(models.Model):
         DIFFICULTY = "difficulty", "Practice by difficulty"
         ROLE = "role", "Practice by role"
         RETAKE = "retake", "Retake of missed questions"
+        REVIEW = "review", "Spaced review"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.CharField(
@@ -206,3 +207,83 @@ class UnrecognisedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.text}"
+
+
+class ReviewCard(models.Model):
+    """A learner's spaced-review card for one question, scheduled with FSRS (quiz/review.py).
+
+    The learner is the browser's quiz token today (the ``quiz_owner`` cookie), kept as a plain
+    string so that cards can be re-keyed to an account later. Cards follow the question's stable
+    ``id``: editing its wording keeps the card; a question deleted from the guide leaves its card
+    in place but out of the queue (retired), so history and progress pages still read it.
+    The scheduler's state is stored in its own fields, never pickled."""
+
+    class State(models.IntegerChoices):  # the values of fsrs.State
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    learner = models.CharField(max_length=64)
+    question_id = models.CharField(max_length=80)
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    last_score = models.FloatField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0, help_text="Reviews that rescheduled it.")
+    lapses = models.PositiveIntegerField(default=0, help_text="Reviews rated Again.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due"]
+        indexes = [models.Index(fields=["learner", "due"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "question_id"], name="one_card_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}, due {self.due:%Y-%m-%d}"
+
+
+class ReviewLog(models.Model):
+    """One scored answer as the scheduler saw it: its rating, and whether it moved the card
+    (a second answer on the same UTC day is logged but does not reschedule)."""
+
+    class Rating(models.IntegerChoices):  # the values of fsrs.Rating
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    learner = models.CharField(max_length=64)
+    question_id = models.CharField(max_length=80)
+    score = models.FloatField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    rescheduled = models.BooleanField()
+    due_after = models.DateTimeField(help_text="The card's due date after this review.")
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        indexes = [models.Index(fields=["learner", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.get_rating_display()}"
+
+
+class LearnerPlan(models.Model):
+    """A learner's interview date and target role: the plan (quiz/planning.py) works back
+    from them, and no card's next review is scheduled after the date."""
+
+    learner = models.CharField(max_length=64, unique=True)
+    interview_date = models.DateField()
+    role = models.CharField(max_length=80, help_text="The target role's slug.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.role} on {self.interview_date:%Y-%m-%d}"

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from . import review
 from .models import Attempt, Item, QuestionStats, Response, UnrecognisedAnswer
 
 
@@ -45,7 +46,8 @@ def response_of(item: Item) -> Response | None:
 
 
 def _scored(item: Item, score: float) -> None:
-    """Move the attempt on past ``item`` and count the score in the question's totals."""
+    """Move the attempt on past ``item``, count the score in the question's totals and
+    update the taker's review card for it."""
     attempt = item.attempt
     now = timezone.now()
     finished = item.position >= attempt.total
@@ -59,6 +61,7 @@ def _scored(item: Item, score: float) -> None:
         right=F("right") + (1 if score >= 1 else 0),
         points=F("points") + score,
     )
+    review.record(attempt.owner, item.question_id, score)  # the learner's spaced-review card
     attempt.position += 1
     attempt.points += score
     if finished:

@@ -25,7 +25,7 @@ from careerguide import structured_data
 from careerguide.content import get_library
 from careerguide.htmx import wants_fragment
 
-from . import steps
+from . import review, steps
 from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
 from .forms import RubricForm, answer_form
 from .models import Attempt, Item, Response
@@ -75,6 +75,7 @@ def index(request):
                 (d, sum(1 for q in questions if q.meta.difficulty == d)) for d in DIFFICULTIES
             ],
             "history": _history(owner)[:5] if owner else [],
+            "review": review.due_figures(owner, (q.slug for q in questions), review.clock()),
             # the guide's "practise this skill/role" links preselect it here
             "selected_skill": request.GET.get("skill", ""),
             "selected_role": request.GET.get("role", ""),

@@ -34,8 +34,9 @@ def test_question_screen_queries(warm, django_assert_num_queries):
 def test_answer_post_queries(warm, django_assert_num_queries):
     client, attempt = warm
     given = right_answer(attempt.items.get(position=1))
-    # the item; begin, insert the answer, move the attempt on, count it, commit; the share
-    with django_assert_num_queries(7):
+    # the item; begin, insert the answer, move the attempt on, count it, the review card (the
+    # plan's date, the card, savepoint, insert it, release, log the review), commit; the share
+    with django_assert_num_queries(13):
         response = client.post(url(attempt, 1, "answer"), given, headers=HX)
     assert response.status_code == 200
 
@@ -45,8 +46,9 @@ def test_open_answer_and_rubric_queries(warm, django_assert_num_queries):
     given = right_answer(answer_up_to(attempt, 3))
     with django_assert_num_queries(4):  # the item; begin, insert (no score yet), commit
         client.post(url(attempt, 3, "answer"), given, headers=HX)
-    # the item; begin, conditional update, move the attempt on, count it, commit; the share
-    with django_assert_num_queries(7):
+    # the item; begin, conditional update, move the attempt on, count it, the review card (6,
+    # as above), commit; the share
+    with django_assert_num_queries(13):
         response = client.post(url(attempt, 3, "assess"), {"points": ["0"]}, headers=HX)
     assert response.status_code == 200
 
@@ -54,7 +56,7 @@ def test_open_answer_and_rubric_queries(warm, django_assert_num_queries):
 def test_the_last_answer_finishes_in_the_same_update(warm, django_assert_num_queries):
     client, attempt = warm
     given = right_answer(answer_up_to(attempt, 4))
-    with django_assert_num_queries(6):  # as any answer, without htmx's share
+    with django_assert_num_queries(12):  # as any answer, without htmx's share
         client.post(url(attempt, 4, "answer"), given)
     attempt.refresh_from_db()
     assert attempt.finished_at is not None and attempt.position == 5
