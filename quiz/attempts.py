@@ -18,6 +18,7 @@ from .models import Attempt, Item, QuestionStats, QuestionVersion
 MOCK_SIZE = 12
 MOCK_MIX = {"easy": 4, "medium": 5, "hard": 3}
 PRACTICE_SIZE = 10
+REVIEW_SIZE = 20
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
@@ -83,7 +84,7 @@ def _read_links(library: Library, doc: Document) -> list[dict]:
     for item in doc.meta.read:
         resolved = resolve_relative(doc.path, item.link)
         target = library.by_path(resolved[0]) if resolved else None
-        if target is None or target.url is None or target.draft:
+        if resolved is None or target is None or target.url is None or target.draft:
             continue
         anchor = resolved[1]
         label = item.label or target.title
@@ -232,3 +233,21 @@ def missed_selection(library: Library, attempt: Attempt) -> Selection:
         raise SelectionError("Nothing to retake: you got every question right.")
     label = attempt.label.removeprefix("Retake: ")
     return Selection(Attempt.Mode.RETAKE, f"Retake: {label}", questions)
+
+
+def review_selection(
+    library: Library, due: Sequence[str], new: Sequence[Document] = ()
+) -> Selection:
+    """A review session: the questions due (ids, most overdue first, as quiz/review.py orders
+    them), then the plan's new questions for today, up to ``REVIEW_SIZE``. Each numeric
+    question draws its variant afresh, as in every attempt."""
+    questions = [q for qid in due if (q := library.question(qid)) is not None][:REVIEW_SIZE]
+    due_count = len(questions)
+    chosen = {q.slug for q in questions}
+    questions += [q for q in new if q.slug not in chosen][: REVIEW_SIZE - due_count]
+    if not questions:
+        raise SelectionError("Nothing is due for review today.")
+    new_count = len(questions) - due_count
+    parts = [f"{due_count} due"] if due_count else []
+    parts += [f"{new_count} new"] if new_count else []
+    return Selection(Attempt.Mode.REVIEW, "Review: " + ", ".join(parts), questions)

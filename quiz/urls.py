@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "quiz"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("a/<uuid:attempt_id>/q/<int:position>/assess/", views.assess, name="assess"),
     path("a/<uuid:attempt_id>/results/", views.results, name="results"),
     path("a/<uuid:attempt_id>/retake/", views.retake, name="retake"),
+    path("due/", review_views.due, name="due"),
+    path("review/", review_views.queue, name="review"),
+    path("review/start/", review_views.start, name="review_start"),
+    path("plan/", review_views.plan, name="plan"),
+    path("progress/", review_views.progress_page, name="progress"),
+    path("progress/clear/", review_views.clear, name="clear"),
 ]

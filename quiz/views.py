@@ -13,9 +13,11 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +26,7 @@ from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 from careerguide import structured_data
 from careerguide.content import get_library
 from careerguide.htmx import wants_fragment
+from careerguide.limits import daily_cap, limit
 
 from . import review, steps
 from .attempts import DIFFICULTIES, SelectionError, create_attempt, missed_selection, select
@@ -100,7 +103,51 @@ def history(request):
     )
 
 
+# --- limits (careerguide/limits.py) ------------------------------------------------------------
+
+
+def _owner_key(group: str, request: HttpRequest) -> str | None:
+    """Per-browser limits count by quiz token; a browser without one yet is left to the
+    per-address limits."""
+    return _owner(request)
+
+
+def _attempts_since(request: HttpRequest, since):
+    """How many attempts this browser started since ``since``, and the oldest of them."""
+    token = _owner(request)
+    if token is None:
+        return 0, None
+    counts = Attempt.objects.filter(owner=token, created_at__gte=since).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    return counts["count"], counts["oldest"]
+
+
+STARTS = "Too many quizzes started from this browser or address."
+ANSWERS = "Too many answers sent from this browser or address."
+DAILY = "This browser has started as many quizzes as one day allows."
+_start_limits = [
+    limit("quiz-start", message=STARTS),
+    limit("quiz-start-owner", _owner_key, message=STARTS),
+    daily_cap("QUIZ_ATTEMPTS_PER_DAY", _attempts_since, DAILY),
+]
+_answer_limits = [
+    limit("quiz-answer", message=ANSWERS),
+    limit("quiz-answer-owner", _owner_key, message=ANSWERS),
+]
+
+
+def _limited(limits):
+    def decorate(view):
+        for decorator in reversed(limits):
+            view = decorator(view)
+        return view
+
+    return decorate
+
+
 @require_POST
+@_limited(_start_limits)
 def start(request):
     mode = request.POST.get("mode", "")
     value = request.POST.get("value", "")
@@ -110,6 +157,7 @@ def start(request):
 
 
 @require_POST
+@_limited(_start_limits)
 def retake(request, attempt_id: uuid.UUID):
     attempt = get_object_or_404(Attempt, pk=attempt_id)
     if not _is_owner(request, attempt):
@@ -177,8 +225,10 @@ def _panel_context(request, item: Item, form=None, notice: str = "") -> dict[str
     if response is None:
         context["answering"] = True
         context["action"] = reverse("quiz:answer", args=[attempt.pk, item.position])
-        context["form"] = form or answer_form(item)
-        context["pristine"] = form is None  # no answer given yet: the fields are kept rendered
+        # No answer given yet: the fields are kept rendered (answer_form.html), so the form is
+        # built only if they are not.
+        context["pristine"] = form is None
+        context["form"] = form or SimpleLazyObject(lambda: answer_form(item))
         return context
     key = item.key
     context["key"] = key
@@ -203,7 +253,7 @@ def _panel_context(request, item: Item, form=None, notice: str = "") -> dict[str
 def _feedback(item: Item, response: Response) -> dict[str, Any]:
     """What the feedback panel lists, worked out here so that the template only displays."""
     key, answer = item.key, response.answer
-    out: dict[str, Any] = {"score_percent": round(response.score * 100)}
+    out: dict[str, Any] = {"score_percent": round((response.score or 0.0) * 100)}
     if item.kind in ("single", "multiple"):
         picked = set(answer.get("choices") or [answer.get("choice")])
         out["choices"] = [
@@ -278,6 +328,7 @@ def _after_post(request, item: Item, *, notice: str = "", status: int = 200) -> 
 
 @require_POST
 @never_cache
+@_limited(_answer_limits)
 def answer(request, attempt_id: uuid.UUID, position: int):
     item = _owned(request, steps.load_item(attempt_id, position))
     if (problem := _check_turn(request, item)) is not None:
@@ -290,6 +341,8 @@ def answer(request, attempt_id: uuid.UUID, position: int):
     key = item.key
     outcome = score_answer(item.kind, key, given)
     unrecognised = ""
+    score: float | None
+    detail: dict[str, Any]
     if outcome is None:  # an open answer: the taker marks it against the rubric next
         score, detail = None, {"preticked": pretick(given["text"], key["rubric"])}
     elif outcome.detail.get("verdict") == "unrecognised":  # judged against the criterion next
@@ -306,6 +359,7 @@ def answer(request, attempt_id: uuid.UUID, position: int):
 
 @require_POST
 @never_cache
+@_limited(_answer_limits)
 def assess(request, attempt_id: uuid.UUID, position: int):
     """The taker marks their own answer: the rubric points an open answer covered, or whether
     a free-text example the key did not recognise meets the question's criterion."""
