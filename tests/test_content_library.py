@@ -1,5 +1,8 @@
 """The content library: schemas, located errors, link resolution, sanitising, reload."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 
 from careerguide.content import ContentError, load_library
@@ -352,9 +355,64 @@ def test_quiz_snippets_are_rendered_once_at_load(tmp_path):
     assert fragments["why:linreg"] == "Counts <em>rows</em>."
 
 
-def test_markdown_tables_scroll_in_their_own_box(tmp_path):
+class Scrollers(HTMLParser):
+    """Each code block and table, with the attributes of the box it scrolls in."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, dict]] = []
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "pre":
+            self.found.append(("pre", attrs))
+        elif tag == "table":
+            self.found.append(("table", self.stack[-1][1] if self.stack else {}))
+        self.stack.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+def test_code_blocks_and_tables_scroll_in_a_box_keyboard_users_can_reach(tmp_path):
+    """Sideways scrolling needs the keyboard focus: each box is focusable and named."""
     files = tree()
     meta, _ = files["pages/about.md"]
-    body = "## Sources\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    body = (
+        "## Sources\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        "```python\nscores = cross_val_score(model, X, y, cv=5)  # a long line\n```\n\n"
+        "    indented code\n\n"
+        '<table class="wide"><tr><td>raw</td></tr></table>\n\n<pre>raw pre</pre>\n'
+    )
     html = load_library(build(tmp_path, {"pages/about.md": (meta, body)})).get("page", "about").html
-    assert '<div class="table-wrap"><table>' in html and "</table></div>" in html
+    parser = Scrollers()
+    parser.feed(html)
+    assert [kind for kind, _ in parser.found] == ["table", "pre", "pre", "table", "pre"]
+    for kind, box in parser.found:
+        name = "Table" if kind == "table" else "Code"
+        assert box.get("tabindex") == "0" and box.get("role") == "group", (kind, box)
+        assert box.get("aria-label") == name, (kind, box)
+        if kind == "table":
+            assert box.get("class") == "table-wrap"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<div tabindex="5" role="alert" aria-label="Click here">x</div>',
+        '<p tabindex="0" role="button" aria-label="Pay">x</p>',
+        '<pre tabindex="-1" role="presentation" aria-label="Nothing">x</pre>',
+        '<a href="/" tabindex="9" role="button">x</a>',
+    ],
+)
+def test_editors_cannot_change_focus_order_or_roles(tmp_path, written):
+    """Only the renderer's own values pass: no other tab stops, roles or names."""
+    files = tree()
+    meta, _ = files["pages/about.md"]
+    library = load_library(build(tmp_path, {"pages/about.md": (meta, f"## A\n\n{written}\n")}))
+    html = library.get("page", "about").html
+    for attribute in ("tabindex", "role", "aria-label"):
+        values = re.findall(rf'{attribute}="([^"]*)"', html)
+        assert set(values) <= {"0", "group", "Code"}, (attribute, values)

@@ -4,6 +4,7 @@ relative ``.md`` links resolved to site URLs, and an allowlist sanitiser on the 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -74,6 +75,20 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Code blocks and wide tables scroll sideways inside their own box on narrow screens, and a box
+# that scrolls must be reachable by keyboard to be read (WCAG 2.1.1): each is focusable and
+# named. A group, not a region: regions are landmarks, which must each have a name of their
+# own, and a page may hold many code blocks. Every <pre> gets these from the sanitiser; tables
+# are wrapped by the renderer in a <div> carrying TABLE_REGION, and a <div> may carry exactly
+# those values and no others.
+CODE_REGION = {"tabindex": "0", "role": "group", "aria-label": "Code"}
+TABLE_REGION = {"tabindex": "0", "role": "group", "aria-label": "Table"}
+_TABLE_WRAP = '<div class="table-wrap" {}>'.format(
+    " ".join(f'{name}="{value}"' for name, value in TABLE_REGION.items())
+)
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+
 ResolveLink = Callable[[str], str | None]
 """Maps a content path (``skills/mlops.md``) to its site URL, or None for a non-page."""
 
@@ -83,6 +98,8 @@ def sanitise(html: str) -> SafeString:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values={"div": {name: {value} for name, value in TABLE_REGION.items()}},
+        set_tag_attribute_values={"pre": CODE_REGION},
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
@@ -194,9 +211,7 @@ def render_markdown(
         for href, target, anchor in found
     )
     # wide tables scroll inside their own box on narrow screens, not the whole page
-    html = html.replace("<table>", '<div class="table-wrap"><table>').replace(
-        "</table>", "</table></div>"
-    )
+    html = _TABLE_CLOSE.sub("</table></div>", _TABLE_OPEN.sub(_TABLE_WRAP + "<table", html))
     return Rendered(html=sanitise(html), toc=toc, anchors=anchors, links=links)
 
 

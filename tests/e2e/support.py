@@ -45,7 +45,23 @@ def require_vnu() -> str:
     java = shutil.which("java")
     require(java is not None, "Java", "install `default-jre-headless`")
     require(VNU_JAR.is_file(), f"The Nu HTML Checker ({VNU_JAR})", "run `npm ci` at the repo root")
+    assert java is not None
     return java
+
+
+CONTENT_KINDS = ("page", "role", "skill", "education", "comparison")
+
+
+def content_pages() -> list[tuple[str, str]]:
+    """(label, path) of every public page the shipped content makes: each page, role, skill,
+    education path and comparison."""
+    library = get_library()
+    return [
+        (f"{kind} {doc.slug}", doc.url)
+        for kind in CONTENT_KINDS
+        for doc in library.all(kind)
+        if doc.url is not None
+    ]
 
 
 def one_of_each_kind(owner: str, kinds=KINDS) -> Attempt:

@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 
 from quiz.models import Attempt
 
-from .support import fill_answer, mark_rubric, one_of_each_kind, submit_answer
+from .support import (
+    CONTENT_KINDS,
+    content_pages,
+    fill_answer,
+    mark_rubric,
+    one_of_each_kind,
+    submit_answer,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +120,25 @@ def test_axe_finds_no_violation_on_any_page(open_tab, client, staff, scheme):
 
     seen = tour(tab, client, staff, visit)
     assert len(seen) >= 25, seen
+    assert reports == [], "\n".join(reports)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_any_content_page(open_tab, scheme):
+    """Every page the content makes, not one of each kind: a code block or table that only one
+    file has (and that scrolls) is checked too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    tab = open_tab(color_scheme=scheme)
+    pages = content_pages()
+    assert {label.split()[0] for label, _ in pages} == set(CONTENT_KINDS)
+    reports: list[str] = []
+    for label, path in pages:
+        tab.go(path)
+        results = axe.run(tab.page)
+        if results.violations_count:
+            reports.append(f"--- {label} ({path}):\n{results.generate_report()}")
     assert reports == [], "\n".join(reports)
 
 
