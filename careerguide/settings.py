@@ -6,8 +6,11 @@ cache, and refuses to start without a SECRET_KEY unless DEBUG is on (read-only c
 `manage.py content_check` excepted: KEYLESS_COMMANDS).
 """
 
+import ipaddress
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,6 +95,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, for FORM_RENDERER
     "django_htmx",
+    "django_ratelimit",
+    "axes",
     "careerguide.apps.CareerGuideConfig",
     "roles",
     "quiz",
@@ -106,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: answers a locked-out sign-in with the 429 page (careerguide.limits).
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -163,22 +170,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The shared cache holds the rate-limit counters of every app server. It is an
+    # optimisation the site can do without: careerguide/cache.py's backend answers reads with
+    # their default and skips writes while Redis is unreachable (logging a warning at most once
+    # a minute), and tries Redis again after REDIS_RETRY seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careerguide.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) can share one Redis database without seeing each
             # other's keys.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "careerguide"),
-            # Seconds; an unreachable Redis fails the request quickly instead of hanging it.
             "OPTIONS": {
+                # Seconds; an unreachable Redis costs a request this long at most, once per
+                # RETRY_SECONDS.
                 "socket_connect_timeout": env_int("REDIS_TIMEOUT", 2),
                 "socket_timeout": env_int("REDIS_TIMEOUT", 2),
+                "RETRY_SECONDS": env_int("REDIS_RETRY", 5),
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sign-in counts of this process alone, for when the shared cache cannot count them
+# (careerguide/limits.py): sign-ins stay limited, per server, instead of unlimited.
+CACHES["limits-local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "limits-local",
+    "OPTIONS": {"MAX_ENTRIES": 10000},
+}
 # Two caches kept in each process's memory, where a lookup is cheaper than rendering, unlike a
 # round trip to Redis; with DEBUG, where templates are edited under a running server, nothing
 # is kept. Each is bounded (MAX_ENTRIES, the least recently used dropped first) and keeps
@@ -207,11 +227,72 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
-# Sessions (signed-in staff only: quiz takers hold a cookie of their own) are read from the
-# shared cache and written through to the database, so they survive a cache restart. Without
-# Redis each process would have its own cache, and a logout in one would not reach the copy
-# another keeps: then they are read from the database each time.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+# Sessions (signed-in staff only: quiz takers hold a cookie of their own) live in the database
+# alone: one indexed read per staff request, consistent across app servers, and untouched by a
+# Redis outage (a cached copy could outlive a logout made while Redis was away).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+# --- limits on abuse (careerguide/limits.py) ---------------------------------------------------
+def env_rate(name: str, default: str) -> str:
+    """A rate such as "30/h" (30 an hour; s, m, h or d, optionally "30/5m"); "off" or "0"
+    turns the limit off."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value in {"off", "0"}:
+        return ""
+    if not re.fullmatch(r"\d+/([1-9]\d*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 30/h or 10/m, not {value!r}.")
+    return value
+
+
+# Counted in the default cache, so with REDIS_URL across every app server. Per client address
+# unless the name ends in "-owner" (per quiz_owner cookie).
+RATE_LIMITS = {
+    "quiz-start": env_rate("RATE_QUIZ_START", "60/h"),
+    "quiz-start-owner": env_rate("RATE_QUIZ_START_OWNER", "20/h"),
+    "quiz-answer": env_rate("RATE_QUIZ_ANSWER", "300/m"),
+    "quiz-answer-owner": env_rate("RATE_QUIZ_ANSWER_OWNER", "30/m"),
+    "search": env_rate("RATE_SEARCH", "120/m"),
+    "preview": env_rate("RATE_PREVIEW", "120/m"),
+    "signin": env_rate("RATE_SIGNIN", "20/h"),
+}
+# Attempts one browser may start in 24 hours (counted in the database); 0 for no cap.
+QUIZ_ATTEMPTS_PER_DAY = env_int("QUIZ_ATTEMPTS_PER_DAY", 50)
+# django-ratelimit: a cache that cannot count is reported to careerguide/limits.py, which lets
+# reads through and keeps counting sign-ins locally.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = False
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", True)
+# Behind a proxy (BEHIND_PROXY), the client is the right-most X-Forwarded-For address outside
+# these networks: our own proxies and load balancers.
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(n, strict=False) for n in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from None
+
+# Failed sign-ins (the admin's, and any sign-in form that calls authenticate() with the
+# request), counted in the database by django-axes, so they need no cache: after
+# SIGNIN_FAILURE_LIMIT failures with one username from one address, that pair is refused for
+# SIGNIN_LOCKOUT_MINUTES. The refusal reads the same whether the username exists or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "careerguide.limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "careerguide.limits.signin_lockout"
+
+# --- data retention (manage.py prune) ----------------------------------------------------------
+# Days after which an attempt never finished is deleted, and a finished one.
+RETAIN_UNFINISHED_DAYS = env_int("RETAIN_UNFINISHED_DAYS", 30)
+RETAIN_FINISHED_DAYS = env_int("RETAIN_FINISHED_DAYS", 365)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -284,7 +365,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 # Load balancers probe over plain HTTP; a redirect would read as "down".
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 if BEHIND_PROXY:
     # Only behind a proxy that sets X-Forwarded-Proto and strips it from clients' requests.
@@ -320,6 +401,11 @@ SILENCED_SYSTEM_CHECKS = [
     # whole domain and its subdomains to HTTPS for months and is slow to undo, so it is the
     # operator's explicit choice (SECURE_HSTS_PRELOAD=1), not a default.
     "security.W021",
+    # django-ratelimit's cache checks: it lists only third-party Redis backends as supported,
+    # but Django's own (which careerguide.cache.ResilientRedisCache extends) counts atomically
+    # too; without Redis each process counts its own limits, right for one process (runserver,
+    # the tests), while several app servers need REDIS_URL, as docs/configuration.md says.
+    "django_ratelimit.W001" if REDIS_URL else "django_ratelimit.E003",
 ]
 
 # Everything goes to stderr; gunicorn's access log goes to stdout (careerguide/gunicorn.conf.py).
