@@ -3,12 +3,16 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
 
-from careerguide.health import healthz
+from careerguide.health import healthz, readyz
+from careerguide.limits import signin_limited
 from careerguide.preview import preview
 from careerguide.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    # The admin's own login view, with the per-address limit on sign-in attempts.
+    path("admin/login/", signin_limited(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
     path("quiz/", include("quiz.urls")),
     path("editors/preview/", preview, name="preview"),

@@ -1,4 +1,4 @@
-"""/healthz, and the 503 page a request gets when the database or the cache is unreachable."""
+"""/healthz and /readyz, and the 503 page a request gets when the database is unreachable."""
 
 from unittest import mock
 
@@ -54,20 +54,30 @@ def test_healthz_reports_a_database_that_answers_wrong(client):
     "failure",
     [redis.exceptions.ConnectionError("Connection refused"), TimeoutError("timed out")],
 )
-def test_healthz_reports_a_lost_cache(client, failure):
+def test_a_lost_cache_is_degraded_not_down(client, failure):
+    """Pages do without the cache, so a load balancer must keep routing here (200); readiness
+    says what failed."""
     with mock.patch("careerguide.health.cache") as cache:
         cache.set.side_effect = failure
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.content == b"unavailable: cache"
+        health = client.get("/healthz")
+        ready = client.get("/readyz")
+    assert health.status_code == 200
+    assert health.content == b"degraded: cache"
+    assert health["Cache-Control"] == "no-store"
+    assert ready.status_code == 503
+    lines = ready.content.decode().splitlines()
+    assert lines[0] == "database: ok"
+    assert lines[1].startswith("cache: unavailable (") and type(failure).__name__ in lines[1]
 
 
 def test_healthz_reports_a_cache_that_forgets(client):
     with mock.patch("careerguide.health.cache") as cache:
         cache.get.return_value = None
         response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.content == b"unavailable: cache"
+        ready = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.content == b"degraded: cache"
+    assert "could not be read back" in ready.content.decode()
 
 
 def test_healthz_names_both_when_both_fail(client):
@@ -79,13 +89,29 @@ def test_healthz_names_both_when_both_fail(client):
     ):
         cache.set.side_effect = redis.exceptions.ConnectionError()
         response = client.get("/healthz")
+        ready = client.get("/readyz")
     assert response.status_code == 503
     assert response.content == b"unavailable: database, cache"
+    assert ready.status_code == 503
+    assert [line.split(":")[0] for line in ready.content.decode().splitlines()] == [
+        "database",
+        "cache",
+    ]
+
+
+def test_readyz_answers_ok_when_everything_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.content == b"database: ok\ncache: ok\n"
+    assert response["Cache-Control"] == "no-store"
+    assert not response.cookies
+    assert client.post("/readyz").status_code == 405
 
 
 def test_healthz_is_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
     assert client.get("/quiz/").status_code == 301  # everything else is
 
 
