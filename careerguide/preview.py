@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from careerguide.content import Document, Problem, get_library, get_store, is_content_path
+from careerguide.limits import limit
 
 MAX_TEXT = 200_000
 
@@ -52,6 +53,7 @@ def run_pipeline(path: str, text: str) -> tuple[Document | None, list[Problem]]:
 @never_cache
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@limit("preview", methods=("GET", "POST"), message="Too many previews from this address.")
 def preview(request):
     library = get_library()
     paths = sorted({*library.documents, *(p.path for p in library.problems)})

@@ -10,10 +10,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from careerguide.content import get_library, search_library
 from careerguide.htmx import wants_fragment
+from careerguide.limits import limit
 
 
 @require_GET
 @vary_on_headers("HX-Request")
+@limit("search", methods=("GET", "HEAD"), message="Too many searches from this address.")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = search_library(get_library(), query, quiz_url=reverse("quiz:index"))

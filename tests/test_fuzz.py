@@ -23,6 +23,16 @@ from tests.helpers import HX, right_answer, start, url
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def no_limits_on_volume(settings):
+    """These tests send hundreds of requests from one client to probe what each one may
+    contain; the limits on how many (rate limits, the daily cap, sign-in lockouts) are tested
+    in tests/test_limits.py."""
+    settings.RATELIMIT_ENABLE = False
+    settings.QUIZ_ATTEMPTS_PER_DAY = 0
+    settings.AXES_ENABLED = False
+
 FUZZ = settings(
     max_examples=60,
     deadline=None,

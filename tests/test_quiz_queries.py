@@ -78,9 +78,9 @@ def test_results_queries_do_not_grow_with_questions(warm, django_assert_num_quer
 def test_start_queries(warm, django_assert_num_queries):
     client, _ = warm
     client.post("/quiz/start/", {"mode": "article"})
-    # begin, the versions asked (stored already), the attempt, its items, the counters' rows,
-    # commit
-    with django_assert_num_queries(6):
+    # this browser's attempts of the day (the daily cap), begin, the versions asked (stored
+    # already), the attempt, its items, the counters' rows, commit
+    with django_assert_num_queries(7):
         assert client.post("/quiz/start/", {"mode": "article"}).status_code == 302
 
 

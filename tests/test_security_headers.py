@@ -29,7 +29,8 @@ PERMISSIONS_DENIED = (
 RESPONSE_HANDLING = [
     {"code": "204", "swap": False},
     {"code": "[23]..", "swap": True},
-    {"code": "40[09]", "swap": True, "error": False},
+    # a refused answer (400), a conflict (409) and a limit (429) swap their message in
+    {"code": "40[09]|429", "swap": True, "error": False},
     {"code": "[45]..", "swap": False, "error": True},
 ]
 
