@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from careerguide.content import Document, Problem, get_library, get_store, is_content_path
+from careerguide.htmx import wants_fragment
 from careerguide.limits import limit
 
 MAX_TEXT = 200_000
@@ -80,9 +81,7 @@ def preview(request):
     elif form.initial.get("text"):
         doc, problems = run_pipeline(form.initial["path"], form.initial["text"])
 
-    template = "editors/preview.html"
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        template += "#result"
+    template = "editors/preview.html#result" if wants_fragment(request) else "editors/preview.html"
     return render(
         request,
         template,
