@@ -214,3 +214,58 @@ def wait_for(condition, timeout: float, interval: float = 0.2):
             return value
         time.sleep(interval)
     return condition()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free loopback port, which the test stops and
+    starts again at will; the machine's shared Redis is never touched."""
+
+    def __init__(self, log_dir: Path):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not installed")
+        self.binary = str(binary)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = Path(log_dir) / f"redis-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> PrivateRedis:
+        import redis
+
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.log.parent),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        assert wait_for(answers, timeout=10), self.log.read_text(errors="replace")
+        return self
+
+    def stop(self) -> None:
+        """Kill it (as a crash would), and wait until it is gone."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
