@@ -91,7 +91,15 @@ BENCH_DATABASE = "bench_careerguide"  # on PostgreSQL; "_seeded" for the big one
 GUIDE_PAGES = ("home", "role", "comparison", "skill", "education")
 
 # Budgets: ratios of throughput to the trivial view on gunicorn (README, "Performance").
-BUDGETS = {**dict.fromkeys(GUIDE_PAGES, 0.8), "quiz question": 0.4, "answer POST": 0.3}
+BUDGETS = {
+    **dict.fromkeys(GUIDE_PAGES, 0.8),
+    "quiz question": 0.4,
+    "answer POST": 0.3,
+    # a learner's own pages, with LEARNER_CARDS cards: the quiz pages' budget
+    "review queue": 0.4,
+    "progress": 0.4,
+}
+LEARNER_CARDS = 500
 SCALE_GOAL = 1.2  # a quiz step on the seeded database costs at most this times the empty one
 STATS_GOAL_MS = 200  # the admin's question statistics, one request at a time
 BEFORE_BYTES_PER_ITEM = 4.8 * 1024  # the design that copied each question into each item
@@ -447,6 +455,7 @@ class Quiz:
         self.results_cookies: dict[str, str] = {}
         self.staff_cookies: dict[str, str] = {}
         self.stats_path = ""
+        self.learner_cookies: dict[str, str] = {}
 
     def prepare(self) -> None:
         from django.contrib.auth import get_user_model
@@ -482,6 +491,7 @@ class Quiz:
         browser.close()
         self.owner = Attempt.objects.using(self.alias).get(pk=self.template).owner
         self.shown = self.copies(self.plan.shown, started)
+        self.learner_cookies = {"quiz_owner": self.learner_with_cards(LEARNER_CARDS)}
 
         # One quiz taken to the end through the site, as a taker does; its copies are the
         # results row's pages.
@@ -516,6 +526,48 @@ class Quiz:
 
         meta = QuestionStats._meta
         self.stats_path = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+
+    def learner_with_cards(self, count: int) -> str:
+        """A new learner's token, with ``count`` review cards (one per question of the bank,
+        the rest for questions no longer in it, as a long-time learner has) and four reviews
+        each over the last 60 days; about half of them due now."""
+        from careerguide.content import get_library
+        from quiz.models import ReviewCard, ReviewLog
+
+        learner = secrets.token_urlsafe(24)
+        ids = [q.slug for q in get_library().all("question")]
+        ids = (ids + [f"retired-{i}" for i in range(count)])[:count]
+        now = dt.datetime.now(dt.UTC)
+        cards = ReviewCard.objects.using(self.alias).bulk_create(
+            ReviewCard(
+                learner=learner,
+                question_id=qid,
+                state=2,
+                stability=2.0 + i % 30,
+                difficulty=5.0,
+                due=now + dt.timedelta(days=i % 30 - 15),
+                last_review=now - dt.timedelta(days=1 + i % 30),
+                last_score=(i % 3) / 2,
+                reviews=4,
+                created_at=now - dt.timedelta(days=60),
+            )
+            for i, qid in enumerate(ids)
+        )
+        ReviewLog.objects.using(self.alias).bulk_create(
+            ReviewLog(
+                card=card,
+                learner=learner,
+                question_id=card.question_id,
+                score=(n % 3) / 2,
+                rating=1 + n % 3,
+                rescheduled=True,
+                due_after=card.due,
+                reviewed_at=now - dt.timedelta(days=15 * n + i % 15),
+            )
+            for i, card in enumerate(cards)
+            for n in range(4)
+        )
+        return learner
 
     def copies(self, count: int, sources: list[str] | None = None, answered=False) -> list[str]:
         """``count`` copies of ``sources`` (default: the answer template) in turn, unanswered
@@ -709,6 +761,9 @@ class Bench:
             }
             script = attempts_script(folder, "answer", "POST", "q/1/answer/", headers)
             return script, self.fresh(quiz, None, "warm"), []
+        if label in ("review queue", "progress"):
+            headers = {"Cookie": _cookie(quiz.learner_cookies)}
+            return lua_script(folder, "learner", headers), [], []
         if label == "question statistics":
             self.paths[label] = quiz.stats_path
             headers = {"Cookie": _cookie(quiz.staff_cookies)}
@@ -1005,6 +1060,8 @@ def measure(db: Database, args, plan: Plan, env: dict, folder: Path, first: bool
                 "quiz question": f"/quiz/a/{quizzes['empty'].shown[0]}/q/1/",
                 "answer POST": f"/quiz/a/{quizzes['empty'].template}/q/1/answer/",
                 "results": f"/quiz/a/{quizzes['empty'].finished[0]}/results/",
+                "review queue": "/quiz/review/",
+                "progress": "/quiz/progress/",
             }
         )
 
@@ -1017,6 +1074,8 @@ def measure(db: Database, args, plan: Plan, env: dict, folder: Path, first: bool
             "quiz landing",
             "quiz question",
             "answer POST",
+            "review queue",
+            "progress",
         ]
         throughput = [Row(label) for label in labels]
         floor = [Row(label, server="granian") for label in FLOOR_ROWS]
