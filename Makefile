@@ -4,7 +4,9 @@
 #   make check     validate the content files
 #   make serve     the production server: migrate, collectstatic, granian on $PORT
 #                  (settings from the environment, see docs/configuration.md)
-#   make loadtest  a bounded load test on a private server (LOADTEST_ARGS="--takers 20")
+#   make loadtest  a launch-sized load test: readers, quiz takers and searchers for a minute
+#                  against two servers on PostgreSQL and Redis (DATABASE_URL and REDIS_URL
+#                  override the local ones; LOADTEST_ARGS="--duration 300 --takers 20")
 #   make bench     throughput and latency of each page against a static file and a trivial
 #                  view, gunicorn against granian, an empty database against a seeded one,
 #                  page weight and Lighthouse (BENCH_ARGS="--write" updates docs/benchmarks.md;
@@ -52,8 +54,12 @@ serve: install
 	$(PY) manage.py collectstatic --no-input
 	PORT=$(PORT) $(PY) -m careerguide.serve
 
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
 loadtest: install
-	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+	DATABASE_URL="$${DATABASE_URL:-$(LOADTEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(LOADTEST_REDIS_URL)}" \
+	$(PY) scripts/loadtest.py --servers 2 --readers 12 --takers 8 --searchers 4 --duration 60 $(LOADTEST_ARGS)
 
 # Needs wrk (apt-get install -y wrk); Lighthouse runs when Chromium and npm are there.
 bench: install

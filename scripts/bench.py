@@ -70,6 +70,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from scripts.loadtest import (  # noqa: E402
+    GENEROUS_LIMITS,
     Browser,
     Forms,
     Stats,
@@ -1382,6 +1383,8 @@ def main(argv: list[str] | None = None) -> int:
         "WEB_THREADS": str(threads),
         "BENCHMARK_VIEWS": "1",
         "LOG_LEVEL": "warning",
+        # wrk sends everything from 127.0.0.1: limits that count but never refuse
+        **GENEROUS_LIMITS,
     }
     env.pop("REDIS_URL", None)  # the servers' own in-process caches, as on one machine
     dbs = databases(folder, args.sqlite_only)

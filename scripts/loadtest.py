@@ -1,22 +1,31 @@
 #!/usr/bin/env python
-"""A bounded load test on loopback: simulated visitors browse the guide and take quizzes end
-to end for a fixed time, then every answer they were acknowledged is checked in the database.
+"""A bounded load test on loopback: simulated visitors browse the guide, search, and take mock
+interviews end to end for a fixed time against one or more app servers, then every answer they
+were acknowledged is checked in the database.
 
-    python scripts/loadtest.py [--takers 8] [--duration 20] [--url http://127.0.0.1:8000]
+    python scripts/loadtest.py [--servers 2] [--readers 8] [--takers 8] [--searchers 2]
+                               [--duration 20] [--url http://127.0.0.1:8000]
 
-Without --url it starts its own server as `make serve` does (migrate, collectstatic, gunicorn
-with careerguide/gunicorn.conf.py) on a free port of 127.0.0.1, on a fresh SQLite database in a
-temporary folder unless DATABASE_URL is set, and stops it afterwards. With --url it loads a
-server already running on this machine, whose database must be the one DATABASE_URL (and
-SECRET_KEY, if needed to load the settings) point to.
+Without --url it starts its own servers as `make serve` does (migrate, collectstatic, then
+gunicorn with careerguide/gunicorn.conf.py) on free ports of 127.0.0.1, sharing one database:
+with DATABASE_URL naming PostgreSQL, a database of its own on that server, dropped afterwards;
+otherwise a fresh SQLite file in a temporary folder. With REDIS_URL the servers share that Redis
+(under a key prefix of their own, deleted afterwards). Each visitor's requests go to a server
+picked at random, as behind a load balancer without sticky sessions. The servers run with
+generous rate limits (RATE_* in the environment), as the visitors all come from 127.0.0.1.
+With --url it loads a server already running on this machine, whose database must be the one
+DATABASE_URL (and SECRET_KEY, if needed to load the settings) point to.
 
-Each taker answers at random, so scores vary; now and then it submits an answer twice, as a
-double click would. It remembers what it sent and the score it was shown. Afterwards the
-check finds every answer in the database, recomputes its score from the stored answer key,
-and compares finished attempts' totals.
+Readers open the home page and pages linked from it and the comparison picker; searchers type
+queries as the search box sends them (htmx) and submit some; takers start mock interviews and
+answer at random, so scores vary; now and then a taker submits an answer twice, as a double
+click would. Takers remember what they sent and the score they were shown. Afterwards the
+check finds every answer in the database exactly once, recomputes its score from the stored
+answer key, and compares finished attempts' totals.
 
-Prints requests, errors, 5xx responses and latency percentiles. Exits 1 on any 5xx response,
-unexpected status, failed request, lost answer or wrong score; 2 on bad arguments.
+Prints throughput, the statuses, 5xx responses and p50/p95/p99 latency for each kind of
+request. Exits 1 on any 5xx response, unexpected status, failed request, lost answer or wrong
+score; 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -46,7 +55,19 @@ from urllib.parse import urlencode, urlsplit
 REPO = Path(__file__).resolve().parent.parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_DURATION = 600  # seconds: the test stops by itself whatever it is asked
-MAX_TAKERS = 200
+MAX_TAKERS = 200  # visitors of each kind
+MAX_SERVERS = 4
+# Limits for the servers under test: every visitor comes from 127.0.0.1, so the per-address
+# limits would otherwise refuse most of them. The limits still count.
+GENEROUS_LIMITS = {
+    "RATE_QUIZ_START": "100000/h",
+    "RATE_QUIZ_START_OWNER": "100000/h",
+    "RATE_QUIZ_ANSWER": "100000/m",
+    "RATE_QUIZ_ANSWER_OWNER": "100000/m",
+    "RATE_SEARCH": "100000/m",
+    "RATE_PREVIEW": "100000/m",
+    "QUIZ_ATTEMPTS_PER_DAY": "100000",
+}
 HX = {"HX-Request": "true"}
 
 
@@ -228,9 +249,26 @@ class Record:
     finished: bool = False
 
 
+def kind_of(method: str, path: str) -> str:
+    """The kind of request, for the report."""
+    path = urlsplit(path).path
+    if path.startswith("/search/"):
+        return "search"
+    if not path.startswith("/quiz/"):
+        return "guide page"
+    if method == "POST":
+        if path.endswith("/start/"):
+            return "quiz start"
+        return "quiz mark" if path.endswith("/assess/") else "quiz answer"
+    if path.endswith("/results/"):
+        return "quiz results"
+    return "quiz page"
+
+
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)  # transport errors
     unexpected: list[str] = field(default_factory=list)
@@ -244,7 +282,32 @@ class Stats:
                 self.failures.append(f"{method} {path}: {type(error).__name__}: {error}")
                 return
             self.latencies.append(seconds)
+            self.by_kind.setdefault(kind_of(method, path), []).append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+class Balanced:
+    """One visitor behind a load balancer: one cookie jar, each request to a random server."""
+
+    def __init__(self, base_urls: list[str], rng: random.Random, on_request=None):
+        self.cookies: dict[str, str] = {}
+        self.browsers = [Browser(url, on_request=on_request) for url in base_urls]
+        for browser in self.browsers:
+            browser.cookies = self.cookies
+        self.rng = rng
+
+    def request(self, method: str, path: str, form=None, headers: dict | None = None) -> Page:
+        return self.rng.choice(self.browsers).request(method, path, form=form, headers=headers)
+
+    def get(self, path: str, headers: dict | None = None) -> Page:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form, headers: dict | None = None) -> Page:
+        return self.request("POST", path, form=form, headers=headers)
+
+    def close(self) -> None:
+        for browser in self.browsers:
+            browser.close()
 
 
 def expect(page: Page, *statuses: int, what: str) -> Page:
@@ -270,19 +333,26 @@ OPEN_TEXTS = [
 ]
 
 
-class Taker:
-    def __init__(self, base_url: str, rng: random.Random, stats: Stats, deadline: float):
-        self.browser = Browser(base_url, on_request=stats.on_request)
+class Visitor:
+    """A simulated visitor; ``visit()`` is one round of what it does, repeated until the end."""
+
+    def __init__(
+        self, base_urls: str | list[str], rng: random.Random, stats: Stats, deadline: float
+    ):
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        self.browser = Balanced(urls, rng, on_request=stats.on_request)
         self.rng = rng
         self.stats = stats
         self.deadline = deadline
+
+    def visit(self) -> None:
+        raise NotImplementedError
 
     def run(self) -> None:
         try:
             while time.monotonic() < self.deadline:
                 try:
-                    self.browse()
-                    self.take_quiz()
+                    self.visit()
                 except Unexpected as exc:
                     with self.stats.lock:
                         self.stats.unexpected.append(str(exc))
@@ -290,6 +360,13 @@ class Taker:
                     time.sleep(0.1)  # counted by on_request; carry on with a new connection
         finally:
             self.browser.close()
+
+
+class Reader(Visitor):
+    """Reads the guide: the home page, pages linked from it, the comparison picker."""
+
+    def visit(self) -> None:
+        self.browse()
 
     def browse(self) -> None:
         home = expect(self.browser.get("/"), 200, what="home")
@@ -306,15 +383,36 @@ class Taker:
         a, b = self.rng.choice(roles), self.rng.choice(roles)
         page = self.browser.get(f"/compare/?{urlencode({'a': a, 'b': b})}", headers=HX)
         expect(page, 200, 400, what="compare picker")
-        word = self.rng.choice(["model", "data", "pipeline", "statistics", "zzz"])
-        expect(self.browser.get(f"/search/?q={word}"), 200, what="search")
+
+
+SEARCHES = ["model", "data", "pipeline", "statistics", "gradient descent", "sql window", "zzz"]
+
+
+class Searcher(Visitor):
+    """Types a query as the search box sends it (htmx, letter by letter), then submits it."""
+
+    def visit(self) -> None:
+        word = self.rng.choice(SEARCHES)
+        for end in range(3, len(word) + 1, 2):
+            page = self.browser.get(f"/search/?{urlencode({'q': word[:end]})}", headers=HX)
+            expect(page, 200, what="search as you type")
+        expect(self.browser.get(f"/search/?{urlencode({'q': word})}"), 200, what="search")
+
+
+class Taker(Reader):
+    """Reads a little, then takes a mock interview (or another quiz if there is none)."""
+
+    def visit(self) -> None:
+        self.browse()
+        self.take_quiz()
 
     def take_quiz(self) -> None:
         index = expect(self.browser.get("/quiz/"), 200, what="quiz index")
         starts = [f for f in Forms(index.text).forms if "start-form" in f["class"].split()]
         if not starts:
             raise Unexpected("the quiz index has no start form")
-        form = self.rng.choice(starts)
+        mock = [f for f in starts if ("mode", "mock") in hidden(f)]
+        form = self.rng.choice(mock or starts)
         page = expect(self.browser.post("/quiz/start/", hidden(form)), 302, what="start")
         match = ATTEMPT_URL.match(urlsplit(page.location).path)
         if not match:
@@ -450,6 +548,11 @@ def check_database(records: list[Record]) -> tuple[list[str], int]:
             elif answer.shown_percent is not None and answer.shown_percent != round(expected * 100):
                 problems.append(f"{label}: shown {answer.shown_percent}%, expected {expected:.2f}")
             total += expected
+        # Exactly once: one row per item (a unique constraint), and none the taker was not
+        # acknowledged.
+        stored = {p for p, item in items.items() if getattr(item, "response", None) is not None}
+        for position in sorted(stored - set(record.answers)):
+            problems.append(f"attempt {attempt.pk} question {position}: stored, never acknowledged")
         if record.finished:
             if attempt.finished_at is None:
                 problems.append(f"attempt {attempt.pk}: finished but not marked so")
@@ -462,43 +565,14 @@ def check_database(records: list[Record]) -> tuple[list[str], int]:
 
 
 class Server:
-    """`make serve` on a free loopback port, with a throwaway database and static folder."""
+    """`make serve`'s gunicorn on a free loopback port."""
 
-    def __init__(self, workers: int, threads: int):
-        self.tmp = Path(tempfile.mkdtemp(prefix="careerguide-loadtest-"))
+    def __init__(self, env: dict[str, str], log: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="careerguide.settings",
-            DEBUG="0",
-            HTTPS="0",
-            SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1",
-            STATIC_ROOT=str(self.tmp / "static"),
-            CACHE_KEY_PREFIX=f"careerguide-loadtest-{os.getpid()}",
-            BIND_HOST="127.0.0.1",
-            PORT=str(self.port),
-            WEB_CONCURRENCY=str(workers),
-            WEB_THREADS=str(threads),
-        )
-        if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = f"sqlite:///{self.tmp / 'loadtest.sqlite3'}"
-        self.env = env
+        self.env = {**env, "PORT": str(self.port)}
+        self.log = log
         self.process: subprocess.Popen | None = None
-        self.log = self.tmp / "server.log"
-
-    def start(self) -> None:
-        """Migrate, collect static files, then launch gunicorn."""
-        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command, "--verbosity", "0"],
-                cwd=REPO,
-                env=self.env,
-                check=True,
-                timeout=300,
-            )
-        self.launch()
 
     def launch(self) -> None:
         """Start gunicorn on a database and static folder that are ready, and wait for it."""
@@ -520,9 +594,78 @@ class Server:
         text = self.log.read_text(errors="replace")
         return [line for line in text.splitlines() if "Traceback" in line or "[ERROR]" in line]
 
+
+class Site:
+    """``count`` app servers sharing a throwaway database (SQLite, or a database of our own on
+    the PostgreSQL server DATABASE_URL names), a static folder and, with REDIS_URL, Redis."""
+
+    def __init__(self, workers: int, threads: int, count: int = 1):
+        self.tmp = Path(tempfile.mkdtemp(prefix="careerguide-loadtest-"))
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE="careerguide.settings",
+            DEBUG="0",
+            HTTPS="0",
+            SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1",
+            STATIC_ROOT=str(self.tmp / "static"),
+            CACHE_KEY_PREFIX=f"careerguide-loadtest-{os.getpid()}",
+            BIND_HOST="127.0.0.1",
+            WEB_CONCURRENCY=str(workers),
+            WEB_THREADS=str(threads),
+            LOG_LEVEL="warning",
+            **GENEROUS_LIMITS,
+        )
+        self.postgres: tuple[str, str] | None = None  # (server URL, our database's name)
+        url = env.get("DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql://")):
+            name = f"careerguide_loadtest_{os.getpid()}"
+            self.postgres = (urlsplit(url)._replace(path="/postgres").geturl(), name)
+            env["DATABASE_URL"] = urlsplit(url)._replace(path=f"/{name}").geturl()
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{self.tmp / 'loadtest.sqlite3'}"
+        self.env = env
+        self.servers = [Server(env, self.tmp / f"server-{n}.log") for n in range(count)]
+        self.urls = [server.url for server in self.servers]
+
+    def _postgres(self, sql: str) -> None:
+        import psycopg
+
+        assert self.postgres is not None
+        with psycopg.connect(self.postgres[0], autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql)
+
+    def start(self) -> None:
+        """Create the database, migrate, collect static files, then launch every server."""
+        if self.postgres is not None:
+            self._postgres(f'DROP DATABASE IF EXISTS "{self.postgres[1]}" WITH (FORCE)')
+            self._postgres(f'CREATE DATABASE "{self.postgres[1]}"')
+        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command, "--verbosity", "0"],
+                cwd=REPO,
+                env=self.env,
+                check=True,
+                timeout=300,
+            )
+        for server in self.servers:
+            server.launch()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+    def server_errors(self) -> list[str]:
+        return [line for server in self.servers for line in server.server_errors()]
+
     def cleanup(self) -> None:
+        if self.postgres is not None:
+            from django.db import connections
+
+            connections.close_all()  # the check's connection
+            self._postgres(f'DROP DATABASE IF EXISTS "{self.postgres[1]}" WITH (FORCE)')
         shutil.rmtree(self.tmp, ignore_errors=True)
-        if self.env.get("REDIS_URL"):  # our sessions, under our own key prefix
+        if self.env.get("REDIS_URL"):  # our counters, under our own key prefix
             drop_redis_keys(self.env["REDIS_URL"], self.env["CACHE_KEY_PREFIX"])
 
 
@@ -559,16 +702,21 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[index]
 
 
-def run(base_url: str, takers: int, duration: float, seed: int) -> tuple[Stats, float]:
+def run(
+    base_urls: list[str], mix: dict[str, int], duration: float, seed: int
+) -> tuple[Stats, float]:
+    """``mix``: how many visitors of each kind (readers, takers, searchers)."""
+    kinds = {"readers": Reader, "takers": Taker, "searchers": Searcher}
     stats = Stats()
     deadline = time.monotonic() + duration
+    visitors = [
+        kinds[kind](base_urls, random.Random(seed * 1000 + n), stats, deadline)
+        for kind, count in mix.items()
+        for n in range(count)
+    ]
     threads = [
-        threading.Thread(
-            target=Taker(base_url, random.Random(seed + n), stats, deadline).run,
-            name=f"taker-{n}",
-            daemon=True,
-        )
-        for n in range(takers)
+        threading.Thread(target=visitor.run, name=f"visitor-{n}", daemon=True)
+        for n, visitor in enumerate(visitors)
     ]
     started = time.monotonic()
     for thread in threads:
@@ -577,14 +725,29 @@ def run(base_url: str, takers: int, duration: float, seed: int) -> tuple[Stats, 
         thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
     elapsed = time.monotonic() - started
     if any(thread.is_alive() for thread in threads):
-        stats.failures.append("a taker did not stop in time")
+        stats.failures.append("a visitor did not stop in time")
     return stats, elapsed
+
+
+def _ms(values: list[float], share: float) -> float:
+    return round(percentile(values, share) * 1000, 1)
 
 
 def report(stats: Stats, elapsed: float, problems: list[str], checked: int) -> dict:
     latencies = sorted(stats.latencies)
     requests = len(latencies) + len(stats.failures)
     server_errors = sum(n for status, n in stats.statuses.items() if status >= 500)
+    kinds = {}
+    for kind, values in sorted(stats.by_kind.items()):
+        values = sorted(values)
+        kinds[kind] = {
+            "requests": len(values),
+            "per_second": round(len(values) / elapsed, 1) if elapsed else 0.0,
+            "p50_ms": _ms(values, 0.50),
+            "p95_ms": _ms(values, 0.95),
+            "p99_ms": _ms(values, 0.99),
+            "max_ms": round(values[-1] * 1000, 1),
+        }
     return {
         "requests": requests,
         "seconds": round(elapsed, 1),
@@ -592,10 +755,12 @@ def report(stats: Stats, elapsed: float, problems: list[str], checked: int) -> d
         "statuses": dict(sorted(stats.statuses.items())),
         "errors": len(stats.failures) + len(stats.unexpected),
         "server_errors": server_errors,
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
-        "p90_ms": round(percentile(latencies, 0.90) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "p50_ms": _ms(latencies, 0.50),
+        "p90_ms": _ms(latencies, 0.90),
+        "p95_ms": _ms(latencies, 0.95),
+        "p99_ms": _ms(latencies, 0.99),
         "max_ms": round((latencies[-1] if latencies else 0) * 1000, 1),
+        "kinds": kinds,
         "attempts_started": len(stats.records),
         "attempts_finished": sum(1 for r in stats.records if r.finished),
         "answers_checked": checked,
@@ -606,61 +771,84 @@ def report(stats: Stats, elapsed: float, problems: list[str], checked: int) -> d
     }
 
 
+def print_report(summary: dict, servers: int, mix: dict[str, int]) -> None:
+    visitors = ", ".join(f"{count} {kind}" for kind, count in mix.items())
+    print(
+        f"{summary['requests']} requests in {summary['seconds']} s "
+        f"({summary['requests_per_second']} req/s) by {visitors} on {servers} server(s)\n"
+        f"statuses {summary['statuses']}; errors {summary['errors']}; "
+        f"5xx {summary['server_errors']}\n"
+        f"latency p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+        f"p99 {summary['p99_ms']} ms, max {summary['max_ms']} ms"
+    )
+    print(f"  {'kind':<14}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind, row in summary["kinds"].items():
+        print(
+            f"  {kind:<14}{row['requests']:>9}{row['per_second']:>8}"
+            f"{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+        )
+    print(
+        f"attempts {summary['attempts_started']} started, "
+        f"{summary['attempts_finished']} finished; {summary['answers_checked']} answers "
+        f"checked in the database; {summary['double_submits']} double submits"
+    )
+    for line in summary["failures"] + summary["unexpected"] + summary["problems"]:
+        print(f"  {line}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="load this running server (loopback only)")
-    parser.add_argument("--takers", type=int, default=8, help="simulated visitors (default 8)")
+    parser.add_argument("--servers", type=int, default=1, help="app servers to start (default 1)")
+    parser.add_argument("--readers", type=int, default=0, help="visitors who read the guide")
+    parser.add_argument("--takers", type=int, default=8, help="visitors who take quizzes")
+    parser.add_argument("--searchers", type=int, default=0, help="visitors who search")
     parser.add_argument("--duration", type=float, default=20, help="seconds (default 20)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of our server")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the takers' choices")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the visitors' choices")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
+    mix = {"readers": args.readers, "takers": args.takers, "searchers": args.searchers}
     if not 0 < args.duration <= MAX_DURATION or not 0 < args.takers <= MAX_TAKERS:
         parser.error(f"--duration must be in (0, {MAX_DURATION}], --takers in [1, {MAX_TAKERS}]")
+    if not all(0 <= count <= MAX_TAKERS for count in mix.values()):
+        parser.error(f"--readers and --searchers must be in [0, {MAX_TAKERS}]")
+    if not 1 <= args.servers <= MAX_SERVERS:
+        parser.error(f"--servers must be in [1, {MAX_SERVERS}]")
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
         parser.error("--url must be on this machine (127.0.0.1, localhost or ::1)")
 
     sys.path.insert(0, str(REPO))
-    server = None
+    site = None
+    servers = args.servers
     try:
         if args.url:
-            base_url = args.url.rstrip("/")
+            base_urls = [args.url.rstrip("/")]
+            servers = 1
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerguide.settings")
-            wait_until_healthy(base_url, timeout=10)
+            wait_until_healthy(base_urls[0], timeout=10)
         else:
-            server = Server(args.workers, args.threads)
-            server.start()
-            base_url = server.url
-            os.environ.update(server.env)  # the check reads the server's database
-        stats, elapsed = run(base_url, args.takers, args.duration, args.seed)
-        if server is not None:
-            server.stop()
+            site = Site(args.workers, args.threads, args.servers)
+            site.start()
+            base_urls = site.urls
+            os.environ.update(site.env)  # the check reads the servers' database
+        stats, elapsed = run(base_urls, mix, args.duration, args.seed)
+        if site is not None:
+            site.stop()
         problems, checked = check_database(stats.records)
-        if server is not None:
-            problems += [f"server log: {line}" for line in server.server_errors()]
+        if site is not None:
+            problems += [f"server log: {line}" for line in site.server_errors()]
     finally:
-        if server is not None:
-            server.stop()
-            server.cleanup()
+        if site is not None:
+            site.stop()
+            site.cleanup()
 
     summary = report(stats, elapsed, problems, checked)
     if args.json:
         print(json.dumps(summary))
     else:
-        print(
-            f"{summary['requests']} requests in {summary['seconds']} s "
-            f"({summary['requests_per_second']} req/s) by {args.takers} takers\n"
-            f"statuses {summary['statuses']}; errors {summary['errors']}; "
-            f"5xx {summary['server_errors']}\n"
-            f"latency p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, "
-            f"p99 {summary['p99_ms']} ms, max {summary['max_ms']} ms\n"
-            f"attempts {summary['attempts_started']} started, "
-            f"{summary['attempts_finished']} finished; {summary['answers_checked']} answers "
-            f"checked in the database; {summary['double_submits']} double submits"
-        )
-        for line in summary["failures"] + summary["unexpected"] + problems:
-            print(f"  {line}")
+        print_report(summary, servers, mix)
     bad = summary["server_errors"] or summary["errors"] or problems
     return 1 if bad else 0
 
