@@ -19,6 +19,7 @@ The clock is :func:`clock`, so tests (and the browser tests) can move it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import fsrs
@@ -53,9 +54,15 @@ def maximum_interval(interview_date: dt.date | None, now: dt.datetime) -> int | 
     return max(1, days) if days >= 1 else None
 
 
+@functools.lru_cache(maxsize=64)
 def scheduler(max_interval: int | None = None) -> fsrs.Scheduler:
-    options = {"maximum_interval": max_interval} if max_interval else {}
-    return fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False, **options)
+    """The scheduler (one per maximum interval: reviewing never changes it)."""
+    return fsrs.Scheduler(
+        learning_steps=(),
+        relearning_steps=(),
+        enable_fuzzing=False,
+        maximum_interval=max_interval or 36500,  # fsrs's own maximum: a hundred years
+    )
 
 
 def as_fsrs(card: ReviewCard) -> fsrs.Card:

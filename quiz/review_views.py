@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from typing import cast
 
 from django import forms
 from django.db import transaction
@@ -118,13 +119,14 @@ class PlanForm(forms.Form):
             "invalid": "Enter a date.",
         },
     )
-    role = forms.ChoiceField(label="Role you are interviewing for")
+    role = forms.ChoiceField(label="Role you are interviewing for", choices=())
 
     def __init__(self, *args, roles, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["role"].choices = [(r.slug, r.title) for r in roles]
-        self.fields["role"].error_messages["invalid_choice"] = "Choose one of the roles."
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = [(r.slug, r.title) for r in roles]
+        role.error_messages["invalid_choice"] = "Choose one of the roles."
         latest = today + dt.timedelta(days=planning.LONGEST)
         self.fields["interview_date"].widget.attrs.update(
             min=today.isoformat(), max=latest.isoformat()

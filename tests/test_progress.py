@@ -145,7 +145,7 @@ def many_cards(learner: str, library, count: int):
             rating=3,
             rescheduled=True,
             due_after=c.due,
-            reviewed_at=c.last_review,
+            reviewed_at=c.last_review or NOW,
         )
         for c in cards
     )
