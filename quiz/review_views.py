@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_cookie
 
 from careerguide.content import get_library
+from careerguide.limits import limit
 
 from . import planning, progress, review
 from .attempts import SelectionError, create_attempt, review_selection
@@ -81,7 +82,16 @@ def queue(request):
     )
 
 
+STARTS = "Too many quizzes started from this browser or address."
+
+
+def _learner_key(group: str, request) -> str | None:
+    return owner(request)
+
+
 @require_POST
+@limit("quiz-start", message=STARTS)  # a review is an attempt: the same limits as any start
+@limit("quiz-start-owner", _learner_key, message=STARTS)
 def start(request):
     """Start a review session: the questions due, most overdue first, then the plan's new
     questions for today. It is an attempt like any other."""
