@@ -44,7 +44,7 @@ lint: install
 	$(PY) -m mypy careerguide roles quiz scripts tests manage.py
 
 check: install
-	DEBUG=1 $(PY) manage.py content_check
+	$(PY) manage.py content_check
 
 test: lint
 	$(PY) -m pytest

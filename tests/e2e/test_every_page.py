@@ -79,7 +79,7 @@ def tour(tab, client, staff, visit: Callable[[str], None]) -> list[str]:
         if item.kind == "numeric":
             page.fill("input[name=value]", "lots")
             page.get_by_role("button", name="Check answer").click()
-            expect(page.locator("#answer-error")).to_be_visible()
+            expect(page.locator(".answer-form .form-error")).to_be_visible()
             assert_error_tied(page, "input[name=value]", "Enter a number, such as 0.75.")
             at("form error: not a number")
         fill_answer(page)
@@ -195,7 +195,7 @@ def test_form_errors_are_tied_to_their_fields(open_tab, javascript):
     tab.expect_error_status(400)
     page.fill("input[name=value]", "0.5.5")
     page.get_by_role("button", name="Check answer").click()
-    expect(page.locator("#answer-error")).to_have_text("Enter a number, such as 0.75.")
+    expect(page.locator(".answer-form .form-error")).to_have_text("Enter a number, such as 0.75.")
     assert_error_tied(page, "input[name=value]", "Enter a number, such as 0.75.")
     tab.check()
 
