@@ -105,7 +105,7 @@ class Command(BaseCommand):
         )
         if dry_run:
             return unused.count()
-        deleted, skip = 0, set()
+        deleted, skip = 0, set[int]()
         while True:
             ids = list(unused.exclude(pk__in=skip).values_list("pk", flat=True)[:batch_size])
             if not ids:
