@@ -221,6 +221,9 @@ def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
                 add(_ref(doc, ("roles", i), "role", slug, known, "role"))
             for problem in _matching_problems(doc):
                 add(problem)
+        elif doc.kind == "fit":
+            for problem in _fit_problems(doc, documents, known):
+                add(problem)
         elif doc.kind == "page" and doc.url is None:
             add(
                 Problem(
@@ -279,6 +282,61 @@ def cross_check(documents: Mapping[str, Document]) -> dict[str, list[Problem]]:
             )
         )
     return found
+
+
+def _fit_problems(
+    doc: Document, documents: Mapping[str, Document], known: Mapping[tuple[str, str], Document]
+) -> list[Problem]:
+    """The assessment names real roles, skills and paths; every role's skills can be rated and
+    every role has a weekend test, or the result would leave part of the role out."""
+    problems = []
+    weighted: set[str] = set()
+    rated: set[str] = set()
+    for i, item in enumerate(doc.meta.items):
+        for slug in item.weights:
+            weighted.add(slug)
+            problems.append(_ref(doc, ("items", i, "weights", slug), "role", slug, known, "role"))
+        if item.skill is not None:
+            rated.add(item.skill)
+            problems.append(_ref(doc, ("items", i, "skill"), "skill", item.skill, known, "skill"))
+        for k, slug in enumerate(item.education or []):
+            loc = ("items", i, "education", k)
+            problems.append(_ref(doc, loc, "education", slug, known, "education path"))
+    for role in sorted((d for d in documents.values() if d.kind == "role"), key=lambda d: d.path):
+        if role.draft:
+            continue
+        if role.slug not in weighted:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of("items"),
+                    "items",
+                    f"no item weighs the role '{role.slug}': its fit would always be neutral",
+                )
+            )
+        unrated = [s.skill for s in role.meta.skills if s.skill not in rated]
+        if unrated:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of("items"),
+                    "items",
+                    f"no item rates {', '.join(unrated)}, which {role.slug} lists: "
+                    "its skill gap leaves them out",
+                    severity="warning",
+                )
+            )
+        if role.meta.weekend_test is None:
+            problems.append(
+                Problem(
+                    role.path,
+                    1,
+                    "weekend_test",
+                    f"missing: {doc.path} shows each role's weekend test",
+                    severity="warning",
+                )
+            )
+    return [p for p in problems if p is not None]
 
 
 def _matching_problems(doc: Document) -> list[Problem]:
@@ -340,6 +398,11 @@ def _references(doc: Document) -> list[tuple[str, str]]:
         refs += [("role", slug) for slug in meta.suits]
     elif doc.kind == "skill":
         refs += [("role", slug) for slug in meta.why]
+    elif doc.kind == "fit":
+        for item in meta.items:
+            refs += [("role", slug) for slug in item.weights]
+            refs += [("skill", item.skill)] if item.skill else []
+            refs += [("education", slug) for slug in item.education or []]
     return refs
 
 

@@ -36,6 +36,7 @@ KINDS: dict[str, Kind] = {
         Kind("education", "education"),
         Kind("comparison", "compare"),
         Kind("question", "questions"),
+        Kind("fit", "fit"),
     )
 }
 

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -94,6 +95,18 @@ class SkillEmphasis(Strict):
     )
 
 
+class WeekendTest(Strict):
+    """A small project that feels like the role's real work, to try it before committing."""
+
+    title: ShortText = Field(description='The project in a few words, e.g. "A daily pipeline".')
+    project: Text = Field(description="What to build, concretely, with the data to use.")
+    steps: Annotated[list[ShortText], Field(min_length=2, max_length=6)]
+    notice: Annotated[list[ShortText], Field(min_length=1, max_length=5)] = Field(
+        description="What to notice while doing it."
+    )
+    tells_you: Text = Field(description="What enjoying (or hating) it tells you about the role.")
+
+
 class RoleMeta(Common):
     """``content/roles/<slug>.md``: an occupation profile."""
 
@@ -109,6 +122,7 @@ class RoleMeta(Common):
     similar: list[Slug] = []
     pay: Annotated[list[PayFigure], Field(min_length=1)]
     outlook: Annotated[list[OutlookFigure], Field(min_length=1)]
+    weekend_test: WeekendTest | None = None
 
     @field_validator("skills")
     @classmethod
@@ -157,6 +171,73 @@ class ComparisonMeta(Common):
                 "ideal_if: give one list for each of the two roles, keyed by role slug"
             )
         return self
+
+
+# --- the self-assessment ("Which role fits me?") --------------------------------------------
+
+FIT_LEVELS = 5  # every answer is one of five: 0 to 4
+FitWeight = Annotated[int, Field(ge=-3, le=3)]
+FitScale = Annotated[list[ShortText], Field(min_length=FIT_LEVELS, max_length=FIT_LEVELS)]
+
+
+class FitItem(Strict):
+    """One item of the assessment: an activity to rate, a statement about how one likes to work,
+    or a skill to rate oneself on."""
+
+    id: Slug = Field(description="The item's permanent name: shared result links use it.")
+    kind: Literal["interest", "style", "skill"]
+    text: ShortText
+    weights: Annotated[dict[Slug, FitWeight], Field(min_length=1)] = Field(
+        description="How far each role's fit moves per step of the answer, -3 to 3, by role slug."
+    )
+    # skill items only
+    skill: Slug | None = Field(None, validate_default=True)
+    levels: FitScale | None = Field(
+        None, validate_default=True, description="What each level, 0 to 4, means for this skill."
+    )
+    education: list[Slug] | None = Field(
+        None, validate_default=True, description="Education paths that teach the skill."
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _some_weight(cls, value: dict[str, int]) -> dict[str, int]:
+        if not any(value.values()):
+            raise ValueError("give at least one role a weight other than 0")
+        return value
+
+    @field_validator("skill", "levels", "education")
+    @classmethod
+    def _skill_fields(cls, value, info: ValidationInfo):
+        kind = info.data.get("kind")
+        if kind is None:  # the kind itself is wrong: that is the error to report
+            return value
+        if kind == "skill" and value is None and info.field_name != "education":
+            raise ValueError("required for kind skill")
+        if kind != "skill" and value is not None:
+            raise ValueError(f"not used by kind {kind}")
+        return value
+
+
+class FitMeta(Common):
+    """``content/fit/<slug>.md``: the self-assessment at /fit/. The body introduces it."""
+
+    interest_scale: FitScale = Field(description="Answers to interest items, least to most.")
+    style_scale: FitScale = Field(description="Answers to style items, disagree to agree.")
+    items: Annotated[list[FitItem], Field(min_length=12, max_length=20)]
+
+    @field_validator("items")
+    @classmethod
+    def _unique_items(cls, value: list[FitItem]) -> list[FitItem]:
+        for name in ("id", "skill"):
+            seen: set[str] = set()
+            for item in value:
+                key = getattr(item, name)
+                if key is not None and key in seen:
+                    what = "share the id" if name == "id" else "rate the skill"
+                    raise ValueError(f"two items {what} '{key}'")
+                seen.add(key)
+        return value
 
 
 # --- questions -----------------------------------------------------------------------------
@@ -303,4 +384,5 @@ KIND_SCHEMAS: dict[str, type[Strict]] = {
     "education": EducationMeta,
     "comparison": ComparisonMeta,
     "question": QuestionMeta,
+    "fit": FitMeta,
 }
