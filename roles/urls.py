@@ -2,7 +2,7 @@ from django.urls import path
 
 from roles.search_views import search
 
-from . import views
+from . import fit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("education/", views.education_list, name="education_list"),
     path("education/<slug:slug>/", views.education_detail, name="education_detail"),
     path("search/", search, name="search"),
+    path("fit/", fit_views.assessment, name="fit"),
+    path("fit/r/<str:token>/", fit_views.result, name="fit_result"),
     # free-standing pages (pay, about): last, so every other prefix wins
     path("<slug:slug>/", views.page, name="page"),
 ]
