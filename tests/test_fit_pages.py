@@ -295,3 +295,8 @@ def test_home_opens_on_the_three_roles_and_two_ways_in(client):
     )
     assert 'href="/fit/"' in html and "Practise the interview" in page
     assert 'class="due-slot"' in html  # where the learner's own count is swapped in
+
+
+@pytest.mark.django_db
+def test_the_quiz_offers_nothing_for_a_visitor_who_has_not_practised(rf):
+    assert progress_hooks.measured_skills(rf.get("/fit/")) == {}
