@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Avg, Count
 from django.db.models.functions import TruncDate
@@ -35,9 +35,25 @@ FAIR = 0.4  # 40% to 70% is fair; under 40% weak
 WEAKEST = 3  # how many of a role's weakest skills the page suggests
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What these pages read of a card: plain values, not a model instance, since a learner of
+    long standing has hundreds."""
+
+    question_id: str
+    due: dt.datetime
+    last_review: dt.datetime | None
+    stability: float | None
+    last_score: float | None
+    created_at: dt.datetime
+
+
+CARD_FIELDS = tuple(f.name for f in fields(Card))
+
+
 @dataclass(frozen=True)
 class LearnerData:
-    cards: list[ReviewCard]
+    cards: Sequence[Card | ReviewCard]
     scores: dict[str, float]  # average score of scored answers to questions without a card
 
     @property
@@ -50,12 +66,9 @@ def load(learner: str | None) -> LearnerData:
     before cards existed). Two queries."""
     if not learner:
         return LearnerData([], {})
-    cards = list(
-        ReviewCard.objects.filter(learner=learner).only(
-            "question_id", "state", "step", "stability", "difficulty", "due", "last_review",
-            "last_score", "reviews", "created_at",
-        )
-    )  # fmt: skip
+    cards = [
+        Card(*row) for row in ReviewCard.objects.filter(learner=learner).values_list(*CARD_FIELDS)
+    ]
     carded = ReviewCard.objects.filter(learner=learner).values("question_id")
     scores = dict(
         Response.objects.filter(item__attempt__owner=learner, score__isnull=False)

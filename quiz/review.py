@@ -145,9 +145,22 @@ def record(learner: str, question_id: str, score: float) -> ReviewLog:
     )
 
 
-def retrievability(card: ReviewCard, now: dt.datetime) -> float:
-    """FSRS's estimate of the chance the learner recalls the answer at ``now``."""
-    return scheduler().get_card_retrievability(as_fsrs(card), now.astimezone(UTC))
+def recall(stability: float | None, last_review: dt.datetime | None, now: dt.datetime) -> float:
+    """FSRS's estimate of the chance the learner recalls the answer at ``now``, from a card's
+    stability and last review (all retrievability needs)."""
+    if stability is None or last_review is None:
+        return 0.0
+    now = now.astimezone(UTC)
+    card = fsrs.Card(
+        card_id=1, state=fsrs.State.Review, stability=stability, due=now,
+        last_review=last_review.astimezone(UTC),
+    )  # fmt: skip
+    return scheduler().get_card_retrievability(card, now)
+
+
+def retrievability(card, now: dt.datetime) -> float:
+    """:func:`recall` of a card (a ReviewCard, or the figures of one quiz/progress.py reads)."""
+    return recall(card.stability, card.last_review, now)
 
 
 def live_cards(learner: str, question_ids: Iterable[str]) -> QuerySet[ReviewCard]:
