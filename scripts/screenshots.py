@@ -45,6 +45,7 @@ PAGES = {
     "skills-emphasis": "/compare/data-scientist-vs-machine-learning-engineer/#skills-emphasis",
     "skill": "/skills/statistics-probability/",
     "quiz": "/quiz/",
+    "fit": "/fit/",
 }
 # Desktop pages worth showing below the fold: the whole page, cut at this height (CSS pixels).
 FULL_PAGE = {"results": 1300}
