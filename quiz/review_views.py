@@ -1,7 +1,7 @@
 """The learner's own pages: the review queue, the plan to an interview date, progress and
-readiness per role, and clearing it all. Each page reads only the data of the browser's own
-quiz token (quiz/owners.py), is never cached (``never_cache``, ``Vary: Cookie``), and works as
-plain forms and links without JavaScript.
+readiness per role, and clearing it all. Each page reads only the learner's own data (the
+account's when signed in, else the browser's quiz token: quiz/owners.py), is never cached
+(``never_cache``, ``Vary: Cookie``), and works as plain forms and links without JavaScript.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from careerguide.limits import limit
 from . import planning, progress, review
 from .attempts import SelectionError, create_attempt, review_selection
 from .models import Attempt, LearnerPlan, ReviewCard
-from .owners import keep_owner, owner
+from .owners import keep_owner
+from .owners import learner as learner_of
 
 
 def _crumbs(title: str) -> list:
@@ -42,7 +43,7 @@ def _live(library) -> set[str]:
 def due(request):
     """The header's and home page's review link with the learner's count, swapped in by htmx
     in place of the plain link (which is what a browser without JavaScript keeps)."""
-    cards, due_today = review.due_figures(owner(request), _live(get_library()), review.clock())
+    cards, due_today = review.due_figures(learner_of(request), _live(get_library()), review.clock())
     return render(request, "quiz/includes/due_link.html", {"cards": cards, "due": due_today})
 
 
@@ -67,7 +68,7 @@ def _due_row(card, library, now) -> dict:
 @vary_on_cookie
 def queue(request):
     library = get_library()
-    learner = owner(request)
+    learner = learner_of(request)
     now = review.clock()
     data = progress.load(learner)
     plan = planning.current(library, learner, data, now)
@@ -103,7 +104,7 @@ STARTS = "Too many quizzes started from this browser or address."
 
 
 def _learner_key(group: str, request) -> str | None:
-    return owner(request)
+    return learner_of(request)
 
 
 @require_POST
@@ -113,7 +114,7 @@ def start(request):
     """Start a review session: the questions due, most overdue first, then the plan's new
     questions for today. It is an attempt like any other."""
     library = get_library()
-    learner = owner(request)
+    learner = learner_of(request)
     now = review.clock()
     new = []
     due_ids: list[str] = []
@@ -173,7 +174,7 @@ class PlanForm(forms.Form):
 @vary_on_cookie
 def plan(request):
     library = get_library()
-    learner = owner(request)
+    learner = learner_of(request)
     now = review.clock()
     today = now.date()
     roles = library.all("role")
@@ -222,7 +223,7 @@ def plan(request):
 @vary_on_cookie
 def progress_page(request):
     library = get_library()
-    learner = owner(request)
+    learner = learner_of(request)
     now = review.clock()
     data = progress.load(learner)
     figures = progress.skill_figures(library, progress.knowledge(data, now))
@@ -252,7 +253,7 @@ def progress_page(request):
 def clear(request):
     """Delete the learner's review data, after a confirmation: cards, review history, plan,
     and the attempts they were drawn from."""
-    learner = owner(request)
+    learner = learner_of(request)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             return redirect("quiz:clear")

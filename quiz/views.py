@@ -34,7 +34,7 @@ from .forms import RubricForm, answer_form
 from .models import Attempt, Item, Response
 from .owners import is_owner as _is_owner
 from .owners import keep_owner as _keep_owner
-from .owners import owner as _owner
+from .owners import learner as _learner
 from .results import summarise
 from .scoring import normalise, pretick, score_answer, score_open
 
@@ -65,7 +65,7 @@ def _history(owner: str):
 def index(request):
     library = get_library()
     questions = library.all("question")
-    owner = _owner(request)
+    owner = _learner(request)
     return render(
         request,
         "quiz/index.html",
@@ -92,7 +92,7 @@ def index(request):
 @cache_control(private=True)
 @vary_on_cookie
 def history(request):
-    owner = _owner(request)
+    owner = _learner(request)
     return render(
         request,
         "quiz/history.html",
@@ -109,12 +109,12 @@ def history(request):
 def _owner_key(group: str, request: HttpRequest) -> str | None:
     """Per-browser limits count by quiz token; a browser without one yet is left to the
     per-address limits."""
-    return _owner(request)
+    return _learner(request)
 
 
 def _attempts_since(request: HttpRequest, since):
     """How many attempts this browser started since ``since``, and the oldest of them."""
-    token = _owner(request)
+    token = _learner(request)
     if token is None:
         return 0, None
     counts = Attempt.objects.filter(owner=token, created_at__gte=since).aggregate(
@@ -174,7 +174,7 @@ def _begin(request, choose, retake_of: Attempt | None = None) -> HttpResponse:
         attempt = create_attempt(
             library,
             selection,
-            _owner(request) or secrets.token_urlsafe(24),
+            _learner(request) or secrets.token_urlsafe(24),
             rng,
             retake_of=retake_of,
         )
