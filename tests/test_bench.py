@@ -12,7 +12,7 @@ import pytest
 
 from scripts import bench
 from tests.conftest import REPO
-from tests.services import INHERITED
+from tests.services import INHERITED, unavailable
 
 
 def test_it_says_how_to_install_wrk(monkeypatch, capsys):
@@ -61,7 +61,7 @@ def test_budgets_are_marked_met_or_missed():
 @pytest.mark.services
 def test_a_quick_run_reports_every_figure():
     if shutil.which("wrk") is None:
-        pytest.skip("wrk is not installed")
+        unavailable("wrk is not installed (apt-get install -y wrk)")
     env = {
         name: value
         for name, value in os.environ.items()
