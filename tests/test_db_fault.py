@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.loadtest import GENEROUS_LIMITS
 from tests.helpers import right_answer
 from tests.services import (
     Browser,
@@ -155,7 +156,13 @@ def postgres():
 
 @pytest.fixture
 def server(postgres, tmp_path):
-    gunicorn = Gunicorn(tmp_path, DATABASE_URL=postgres.url, WEB_CONCURRENCY="2", WEB_THREADS="2")
+    gunicorn = Gunicorn(
+        tmp_path,
+        DATABASE_URL=postgres.url,
+        WEB_CONCURRENCY="2",
+        WEB_THREADS="2",
+        **GENEROUS_LIMITS,  # takers all come from 127.0.0.1
+    )
     gunicorn.start()
     try:
         yield gunicorn
