@@ -62,7 +62,7 @@ def test_old_attempts_go_and_recent_ones_stay(client, content_dir, settings):
 
     output = prune()
     assert "deleted 1 unfinished attempts started over 30 days ago (4 questions asked, 0" in output
-    assert "deleted 1 finished attempts finished over 365 days ago" in output
+    assert "deleted 1 finished anonymous attempts finished over 365 days ago" in output
     assert f"(4 questions asked, {answers_of_old} answers)" in output
     assert set(Attempt.objects.values_list("pk", flat=True)) == {fresh.pk, kept.pk}
     assert not Item.objects.filter(attempt_id__in=[stale.pk, old.pk]).exists()
@@ -175,7 +175,7 @@ def test_thousands_of_attempts_in_small_batches(content_dir):
     assert Attempt.objects.count() == 2400
     output = prune("--dry-run")
     assert "would delete 900 unfinished attempts" in output
-    assert "would delete 1200 finished attempts" in output
+    assert "would delete 1200 finished anonymous attempts" in output
     output = prune("--batch-size", "250")
     lines = output.splitlines()
     assert lines[0] == (
@@ -183,9 +183,18 @@ def test_thousands_of_attempts_in_small_batches(content_dir):
         " (3600 questions asked, 900 answers)"
     )
     assert lines[1] == (
-        "deleted 1200 finished attempts finished over 365 days ago"
+        "deleted 1200 finished anonymous attempts finished over 365 days ago"
         " (4800 questions asked, 1200 answers)"
     )
     assert Attempt.objects.count() == 300
     assert Item.objects.count() == 1200 and Response.objects.count() == 300
     assert "deleted 0 unfinished attempts" in prune()
+
+
+def test_a_signed_in_learners_finished_attempts_stay(client, content_dir):
+    attempt = start(client)
+    answer_all_right(client, attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(owner="user:7")
+    age(attempt, 400, finished=True)
+    assert "deleted 0 finished anonymous attempts" in prune()
+    assert Attempt.objects.filter(pk=attempt.pk).exists()

@@ -1,8 +1,9 @@
 """``python manage.py prune [--dry-run]``: delete quiz attempts kept past their time.
 
 - Attempts never finished, started more than ``RETAIN_UNFINISHED_DAYS`` ago (default 30).
-- Finished attempts, finished more than ``RETAIN_FINISHED_DAYS`` ago (default 365). Every
-  attempt belongs to a browser's random token (the ``quiz_owner`` cookie), not to a person.
+- Finished anonymous attempts (a browser's random token, the ``quiz_owner`` cookie), finished
+  more than ``RETAIN_FINISHED_DAYS`` ago (default 365). A signed-in learner's finished attempts
+  (owner ``user:<pk>``) are theirs to keep or delete.
 
 An attempt goes with its items and answers. Per-question statistics (``QuestionStats``) are
 running counters, not derived from the rows, so they keep their counts; question versions that
@@ -26,6 +27,7 @@ from django.utils import timezone
 from careerguide.content import get_store
 from quiz.attempts import freeze
 from quiz.models import Attempt, Item, QuestionVersion, Response
+from quiz.owners import ACCOUNT_PREFIX
 
 
 class Command(BaseCommand):
@@ -59,12 +61,14 @@ class Command(BaseCommand):
             raise CommandError("Days and --batch-size must be 1 or more.")
         now = timezone.now()
         stale = Q(finished_at__isnull=True, created_at__lt=now - timedelta(days=unfinished_days))
-        old = Q(finished_at__isnull=False, finished_at__lt=now - timedelta(days=finished_days))
+        old = Q(
+            finished_at__isnull=False, finished_at__lt=now - timedelta(days=finished_days)
+        ) & ~Q(owner__startswith=ACCOUNT_PREFIX)
 
         verb = "would delete" if dry_run else "deleted"
         for label, condition in (
             (f"unfinished attempts started over {unfinished_days} days ago", stale),
-            (f"finished attempts finished over {finished_days} days ago", old),
+            (f"finished anonymous attempts finished over {finished_days} days ago", old),
         ):
             attempts, items, answers = self._attempts(condition, batch_size, dry_run)
             self.stdout.write(
