@@ -105,12 +105,13 @@ class Browser:
 
     def _send(self, method: str, path: str, body: bytes | None, headers: dict) -> Page:
         fresh = self._conn is None
-        if fresh:
+        if self._conn is None:
             self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        conn = self._conn
         start = time.perf_counter()
         try:
-            self._conn.request(method, path, body=body, headers=headers)
-            response = self._conn.getresponse()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
             data = response.read()
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             self.close()
@@ -528,7 +529,7 @@ def check_database(records: list[Record]) -> tuple[list[str], int]:
             item = items.get(position)
             response = getattr(item, "response", None) if item else None
             label = f"attempt {attempt.pk} question {position}"
-            if response is None:
+            if item is None or response is None:
                 problems.append(f"{label}: the answer is lost")
                 continue
             checked += 1
@@ -542,7 +543,9 @@ def check_database(records: list[Record]) -> tuple[list[str], int]:
             if answer.rubric_size is not None:  # marked by the taker
                 expected = score_open(answer.points or [], answer.rubric_size or 0).score
             else:
-                expected = score_answer(item.kind, item.key, form.answer()).score
+                outcome = score_answer(item.kind, item.key, form.answer())
+                assert outcome is not None  # only open answers wait for a marking
+                expected = outcome.score
             if response.score is None or abs(response.score - expected) > 1e-9:
                 problems.append(f"{label}: score {response.score}, expected {expected}")
             elif answer.shown_percent is not None and answer.shown_percent != round(expected * 100):

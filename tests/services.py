@@ -183,7 +183,7 @@ class Gunicorn:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if not self.alive():
+        if self.process is None or not self.alive():
             return
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
