@@ -18,6 +18,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from careerguide.email_url import mailer
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -288,6 +290,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "careerguide.limits.client_ip"
 AXES_LOCKOUT_CALLABLE = "careerguide.limits.signin_lockout"
+
+# --- accounts and mail (careerguide/accounts.py) ---------------------------------------------
+# Accounts are optional: the quiz works without one. Sign-in goes through authenticate() with
+# the request, so django-axes counts its failures as it does the admin's.
+LOGIN_URL = "account-signin"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "account"
+# Where the site's mail (password resets) goes, as one URL (careerguide/email_url.py):
+# printed to stderr unless set, e.g. smtp+tls://user:password@smtp.example.org:587.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip() or "console:"
+MAILERS = {"default": mailer(EMAIL_URL)}
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "").strip() or "Career Guide <noreply@localhost>"
 
 # --- data retention (manage.py prune) ----------------------------------------------------------
 # Days after which an attempt never finished is deleted, and a finished one.
