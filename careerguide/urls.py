@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
 
+from careerguide import accounts
 from careerguide.health import healthz, readyz
 from careerguide.limits import signin_limited
 from careerguide.preview import preview
@@ -15,6 +16,17 @@ urlpatterns = [
     path("admin/login/", signin_limited(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
     path("quiz/", include("quiz.urls")),
+    # Optional accounts (careerguide/accounts.py); before the guide's free-standing pages.
+    path("account/", accounts.account, name="account"),
+    path("account/signup/", accounts.sign_up, name="account-signup"),
+    path("account/signin/", accounts.sign_in, name="account-signin"),
+    path("account/signout/", accounts.sign_out, name="account-signout"),
+    path("account/password/", accounts.password_change, name="account-password"),
+    path("account/password/done/", accounts.password_change_done, name="account-password-done"),
+    path("account/reset/", accounts.reset_request, name="account-reset"),
+    path("account/reset/sent/", accounts.reset_sent, name="account-reset-sent"),
+    path("account/reset/done/", accounts.reset_complete, name="account-reset-complete"),
+    path("account/reset/<uidb64>/<token>/", accounts.reset_confirm, name="account-reset-confirm"),
     path("editors/preview/", preview, name="preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

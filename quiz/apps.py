@@ -12,9 +12,9 @@ def measured_skills(request) -> dict[str, float]:
     from careerguide.content import get_library
 
     from . import progress, review
-    from .owners import owner
+    from .owners import learner
 
-    data = progress.load(owner(request))
+    data = progress.load(learner(request))
     if data.empty:
         return {}
     known = progress.knowledge(data, review.clock())
@@ -33,3 +33,18 @@ class QuizConfig(AppConfig):
         from careerguide import progress_hooks
 
         progress_hooks.register(measured_skills)
+
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_delete
+
+        from . import accounts_merge
+
+        # A browser's quiz data moves into the account it signs in to; an account's goes
+        # with it when it is deleted.
+        user_logged_in.connect(accounts_merge.on_sign_in, dispatch_uid="quiz-merge-on-sign-in")
+        pre_delete.connect(
+            accounts_merge.on_user_deleted,
+            sender=get_user_model(),
+            dispatch_uid="quiz-forget-deleted-user",
+        )

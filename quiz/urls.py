@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import my_data_views, review_views, views
 
 app_name = "quiz"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("plan/", review_views.plan, name="plan"),
     path("progress/", review_views.progress_page, name="progress"),
     path("progress/clear/", review_views.clear, name="clear"),
+    path("data/", my_data_views.overview, name="my_data"),
+    path("data/download/", my_data_views.download, name="my_data_download"),
+    path("data/import/", my_data_views.import_data, name="my_data_import"),
+    path("data/delete/", my_data_views.delete, name="my_data_delete"),
 ]
