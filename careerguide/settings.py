@@ -12,6 +12,7 @@ import re
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -176,7 +177,7 @@ if REDIS_URL:
     # optimisation the site can do without: careerguide/cache.py's backend answers reads with
     # their default and skips writes while Redis is unreachable (logging a warning at most once
     # a minute), and tries Redis again after REDIS_RETRY seconds.
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "careerguide.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
@@ -386,7 +387,7 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Features no page uses, refused for the page and anything it embeds (Permissions-Policy,
 # sent by careerguide.middleware.SecurityHeadersMiddleware).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 
 from careerguide.charts import Chart, bar_chart
+from careerguide.content import FitItem
 
 LEVELS = 5  # answers 0..4
 TOP = LEVELS - 1
@@ -127,7 +128,7 @@ def decode(
 class Push:
     """One answer's pull on one role."""
 
-    item: object  # a FitItem
+    item: FitItem
     label: str  # the answer as the learner chose it, e.g. "Very much" or "3 of 4"
     amount: int  # lean x weight: positive toward the role, negative away from it
 
@@ -228,7 +229,7 @@ class SkillGap:
     expected: int
     rated: int | None  # the learner's own rating, if given
     measured: float | None = None  # share 0..1 of the skill's quiz answers known, if practised
-    item: object = field(default=None, compare=False)  # the FitItem that rates it, if any
+    item: FitItem | None = field(default=None, compare=False)  # the item that rates it, if any
 
     @property
     def measured_level(self) -> float | None:

@@ -48,7 +48,7 @@ def _scales(doc: Document) -> dict[str, list[str]]:
 
 
 def _form_context(doc: Document, answers: fit.Answers, roles: list[Document]) -> dict:
-    groups = {kind: [] for kind in KIND_ORDER}
+    groups: dict[str, list] = {kind: [] for kind in KIND_ORDER}
     scales = _scales(doc)
     for item in doc.meta.items:
         if item.kind == "skill":

@@ -217,7 +217,9 @@ def test_malformed_answers_get_a_400_with_the_reason(client, query, message):
 
 def share_url(client) -> str:
     html = client.get("/fit/", ANSWERS).content.decode()
-    return re.search(r'<a href="(/fit/r/[^"]+/)">', html).group(1)
+    found = re.search(r'<a href="(/fit/r/[^"]+/)">', html)
+    assert found is not None
+    return found.group(1)
 
 
 def result_part(response) -> tuple[str, str]:

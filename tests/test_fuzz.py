@@ -33,6 +33,7 @@ def no_limits_on_volume(settings):
     settings.QUIZ_ATTEMPTS_PER_DAY = 0
     settings.AXES_ENABLED = False
 
+
 FUZZ = settings(
     max_examples=60,
     deadline=None,

@@ -15,6 +15,7 @@ from .errors import ContentError, Problem
 from .library import Library
 from .loader import UrlFor, is_content_path
 from .rendering import resolve_relative
+from .schema import FitItem
 from .search import Hit, SearchResults
 from .search import search as search_library  # not `search`: that name is the module's
 from .store import ContentStore, get_library, get_store, load_library
@@ -23,6 +24,7 @@ __all__ = [
     "ContentError",
     "ContentStore",
     "Document",
+    "FitItem",
     "Hit",
     "Library",
     "Link",
