@@ -160,7 +160,8 @@ class Command(BaseCommand):
             ],
             batch_size=1000,
         )
-        for question_id, (answered, right, points) in stats.items():
+        # in one order in every process, so that two seeding at once never deadlock
+        for question_id, (answered, right, points) in sorted(stats.items()):
             QuestionStats.objects.filter(question_id=question_id).update(
                 answered=F("answered") + answered,
                 right=F("right") + right,
