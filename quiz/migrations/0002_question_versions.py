@@ -208,6 +208,16 @@ class Migration(migrations.Migration):
             name="variant",
             field=models.PositiveSmallIntegerField(default=0),
         ),
+        # The copies become optional first, so that going back can add them again empty,
+        # refill them (backwards) and only then require them.
+        migrations.AlterField(model_name="item", name="asked", field=models.JSONField(null=True)),
+        migrations.AlterField(model_name="item", name="key", field=models.JSONField(null=True)),
+        migrations.AlterField(
+            model_name="item", name="kind", field=models.CharField(max_length=20, null=True)
+        ),
+        migrations.AlterField(
+            model_name="item", name="difficulty", field=models.CharField(max_length=10, null=True)
+        ),
         migrations.RunPython(forwards, backwards),
         migrations.RemoveField(model_name="item", name="asked"),
         migrations.RemoveField(model_name="item", name="key"),
