@@ -288,6 +288,7 @@ def test_check_deploy_reports_nothing():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(48),  # 64 random characters
         ALLOWED_HOSTS="example.org",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",  # password resets reach people
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
