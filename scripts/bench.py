@@ -1339,6 +1339,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, help="answers to seed (1,000,000)")
     parser.add_argument("--sqlite-only", action="store_true", help="even with DATABASE_URL")
     parser.add_argument(
+        "--postgres-only", action="store_true", help="only DATABASE_URL's PostgreSQL"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a short run on a small database (for tests)"
     )
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
@@ -1388,6 +1391,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     env.pop("REDIS_URL", None)  # the servers' own in-process caches, as on one machine
     dbs = databases(folder, args.sqlite_only)
+    if args.postgres_only:
+        dbs = [db for db in dbs if db.engine == "PostgreSQL"]
+        if not dbs:
+            parser.error("--postgres-only needs DATABASE_URL to name a PostgreSQL database")
     results = []
     try:
         setup_django(folder, env, dbs)
