@@ -3,6 +3,7 @@ answered in both places keeps the more recent schedule and both histories, the p
 last wins, and merging again changes nothing."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -75,6 +76,7 @@ def test_two_browsers_with_overlapping_cards_merge_into_one_account(two_browsers
     a_cards = {c.question_id: c for c in ReviewCard.objects.filter(learner=first.owner)}
     b_cards = {c.question_id: c for c in ReviewCard.objects.filter(learner=second.owner)}
     logs_before = ReviewLog.objects.count()
+    logs_of = Counter(ReviewLog.objects.values_list("question_id", flat=True))
 
     sign_in(a)
     sign_in(b)
@@ -86,8 +88,9 @@ def test_two_browsers_with_overlapping_cards_merge_into_one_account(two_browsers
     for qid in overlap:  # B's answers are the more recent: its schedule wins
         assert cards[qid].due == b_cards[qid].due and cards[qid].last_score == 0.0
         assert cards[qid].reviews == a_cards[qid].reviews + b_cards[qid].reviews
-        assert cards[qid].lapses == 1
-        assert cards[qid].logs.count() == 2  # both histories
+        assert cards[qid].lapses == a_cards[qid].lapses + b_cards[qid].lapses >= 1
+        # both histories (B's practice by skill may have asked it again the same day)
+        assert cards[qid].logs.count() == logs_of[qid] >= 2
     for qid in set(a_cards) - set(b_cards):  # A's alone: as they were
         assert cards[qid].due == a_cards[qid].due
     assert b_only <= set(cards)
