@@ -1391,10 +1391,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     env.pop("REDIS_URL", None)  # the servers' own in-process caches, as on one machine
     dbs = databases(folder, args.sqlite_only)
-    if args.postgres_only:
-        dbs = [db for db in dbs if db.engine == "PostgreSQL"]
-        if not dbs:
-            parser.error("--postgres-only needs DATABASE_URL to name a PostgreSQL database")
+    # the SQLite databases stay this process's default (profiles, the baseline page) either way
+    measured = [db for db in dbs if db.engine == "PostgreSQL"] if args.postgres_only else dbs
+    if not measured:
+        parser.error("--postgres-only needs DATABASE_URL to name a PostgreSQL database")
     results = []
     try:
         setup_django(folder, env, dbs)
@@ -1410,7 +1410,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline.parent.mkdir(parents=True, exist_ok=True)
         baseline.write_bytes(home.content)  # the home page's bytes, before WhiteNoise starts
         print(f"{workers} workers x {threads} threads, {args.connections} connections")
-        for number, db in enumerate(dbs):
+        for number, db in enumerate(measured):
             results.append(measure(db, args, plan, env, folder, first=number == 0))
         text = report(args, plan, results, workers, threads, time.monotonic() - started)
     finally:
