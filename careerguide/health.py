@@ -29,6 +29,7 @@ log = logging.getLogger("careerguide.health")
 
 
 def _database() -> None:
+    # A round trip that touches no table: the ORM has no query without a model.
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         if cursor.fetchone() != (1,):
