@@ -79,6 +79,10 @@ class FolderWatcher:
     def stop(self) -> None:
         self._stop.set()
 
+    def forked(self) -> None:
+        """In a forked child: the thread did not come along, so this watcher is dead there."""
+        self._alive = False
+
     def _relevant(self, change: watchfiles.Change, path: str) -> bool:
         """A content file (``roles/x.md``) or a top-level folder: what the store scans."""
         try:
@@ -124,7 +128,7 @@ _watchers: weakref.WeakSet[FolderWatcher] = weakref.WeakSet()
 def _after_fork() -> None:
     """A forked child has none of its parent's threads: its watchers are dead there."""
     for watcher in list(_watchers):
-        watcher._alive = False
+        watcher.forked()
 
 
 os.register_at_fork(after_in_child=_after_fork)
